@@ -1,0 +1,26 @@
+// The verbs of the distill command line. Each verb lives in its own verb_*.cc,
+// registers its CLI11 subcommand here, and calls one library function: the CLI
+// stays thin (DESIGN.md) and owns only argument parsing and output.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace distill::cli {
+
+// State shared by all verbs: global flags and the exit code the chosen verb sets.
+struct Context {
+  std::string root;  // --root / DISTILL_ROOT; empty means the default store path
+  int exit_code = 0;
+};
+
+// Adds "Example:" lines to a verb's --help.
+void SetExamples(CLI::App* verb, const std::string& examples);
+
+void RegisterDebugVerbs(CLI::App& app, Context& ctx);
+void RegisterBuildVerb(CLI::App& app, Context& ctx);
+
+// Runs the command line; returns the process exit status (2 for usage errors).
+int Main(int argc, char** argv);
+
+}  // namespace distill::cli
