@@ -24,6 +24,8 @@ Result<Digest> Digest::Parse(std::string_view s) {
   return Digest(std::move(algo), std::move(hex));
 }
 
-Digest Digest::Of(std::string_view bytes) { return Sha256Hex(Sha256::HexOf(bytes)); }
+Digest Digest::Of(std::string_view bytes) {
+  return Sha256Hex(Sha256::HexOf(bytes));
+}
 
 }  // namespace distill::oci

@@ -19,7 +19,8 @@ TEST(DigestTest, RejectsMalformed) {
   EXPECT_FALSE(Digest::Parse("sha256:abc").ok());
   EXPECT_FALSE(Digest::Parse("md5:d41d8cd98f00b204e9800998ecf8427e").ok());
   EXPECT_FALSE(
-      Digest::Parse("sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855").ok());
+      Digest::Parse("sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855")
+          .ok());
 }
 
 }  // namespace
