@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 #include <set>
 
 namespace distill::dockerfile {
@@ -166,6 +167,46 @@ TEST(DockerIgnore, CanSkipDirectoryOnlyWhenNothingBelowComesBack) {
     EXPECT_EQ(ignore->CanSkipDirectory(c.dir), c.can_skip)
         << "pattern file \"" << c.file << "\", dir \"" << c.dir << "\"";
   }
+}
+
+// Random pattern files and paths: parsing and matching never crash, and
+// whenever a directory may be skipped, every path below it is excluded.
+TEST(DockerIgnore, RandomPatternsKeepTheSkipPromise) {
+  const std::string pattern_chars = "ab*?/[]^-\\!.";
+  const std::string path_chars = "ab.";
+  std::mt19937 rng(4242);
+  auto random_string = [&](const std::string& alphabet, size_t max_len) {
+    std::string s;
+    const size_t len = 1 + rng() % max_len;
+    for (size_t i = 0; i < len; ++i) s += alphabet[rng() % alphabet.size()];
+    return s;
+  };
+  int checked_skips = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string file;
+    for (int line = 0, lines = 1 + static_cast<int>(rng() % 4); line < lines; ++line) {
+      file += random_string(pattern_chars, 8) + "\n";
+    }
+    const Result<DockerIgnore> ignore = DockerIgnore::Parse(file, "random");
+    if (!ignore.ok()) continue;
+    for (int j = 0; j < 20; ++j) {
+      const std::string dir = random_string("ab", 3);
+      if (!ignore->CanSkipDirectory(dir)) continue;
+      ++checked_skips;
+      for (int k = 0; k < 20; ++k) {
+        // A clean path below dir: components other than "." and "..".
+        std::string below = dir;
+        for (int parts = 1 + static_cast<int>(rng() % 3); parts > 0; --parts) {
+          std::string part = random_string(path_chars, 3);
+          if (part == "." || part == "..") part += "a";
+          below += "/" + part;
+        }
+        EXPECT_TRUE(ignore->Excluded(below)) << "file " << ::testing::PrintToString(file)
+                                             << " skips " << dir << " but keeps " << below;
+      }
+    }
+  }
+  EXPECT_GT(checked_skips, 100);
 }
 
 TEST(DockerIgnore, PatternsAreNormalised) {
