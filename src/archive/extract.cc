@@ -448,8 +448,15 @@ Status Extractor::Run(Reader* in) {
   // Deepest first, so setting a parent's mtime is the last touch it gets.
   for (auto it = dir_fixups_.rbegin(); it != dir_fixups_.rend(); ++it) {
     auto [parent, base] = SplitParent(it->path);
-    DISTILL_ASSIGN_OR_RETURN(UniqueFd dir, ResolveDir(std::string(parent), false));
+    auto resolved = ResolveDir(std::string(parent), false);
     std::string name(base);
+    struct stat st;
+    // A later entry of the layer may have replaced the directory: nothing to fix then.
+    if (!resolved.ok() || fstatat(resolved->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISDIR(st.st_mode)) {
+      continue;
+    }
+    UniqueFd dir = std::move(resolved).value();
     if (fchmodat(dir.get(), name.c_str(), it->mode, 0) != 0) {
       return FailErrno(it->path, "chmod", errno);
     }

@@ -165,6 +165,10 @@ TEST_P(ExtractTest, ReplacesEntriesOfAnotherType) {
   EXPECT_EQ(ReadFileAt(Root("x")), "now a file");
   EXPECT_EQ(ReadFileAt(Root("y/child")), "c");
   EXPECT_EQ(ReadFileAt(Root("z/f")), "f");  // dir over dir merges
+
+  // Within one layer, a later entry wins over an earlier directory entry.
+  ASSERT_TRUE(Apply({{MakeEntry("w", T::kDirectory), ""}, {MakeEntry("w"), "file"}}).ok());
+  EXPECT_EQ(ReadFileAt(Root("w")), "file");
 }
 
 TEST_P(ExtractTest, RestoresOwnersModesAndDirectoryMtimes) {
