@@ -12,6 +12,19 @@ Descriptor DescriptorOf(std::string_view media_type, std::string_view bytes) {
   return d;
 }
 
+Status VerifyBlob(std::string_view bytes, const Descriptor& expected, std::string_view what) {
+  if (static_cast<int64_t>(bytes.size()) != expected.size) {
+    return Status::Corrupt(std::string(what) + ": size is " + std::to_string(bytes.size()) +
+                           " bytes, its descriptor says " + std::to_string(expected.size));
+  }
+  Digest actual = Digest::Of(bytes);
+  if (actual != expected.digest) {
+    return Status::Corrupt(std::string(what) + ": content has digest " + actual.str() +
+                           ", its descriptor says " + expected.digest.str());
+  }
+  return Status::Ok();
+}
+
 nlohmann::json DescriptorToJson(const Descriptor& d) {
   nlohmann::json j = ObjectFrom(d.unknown);
   j["mediaType"] = d.media_type;

@@ -40,6 +40,11 @@ struct Descriptor {
 // The descriptor of exactly these bytes.
 Descriptor DescriptorOf(std::string_view media_type, std::string_view bytes);
 
+// Checks that `bytes` are the blob `expected` describes (size, then digest).
+// Use on every document received before parsing it; keep those bytes to pass
+// the document on, since its digest is of them and not of any re-encoding.
+Status VerifyBlob(std::string_view bytes, const Descriptor& expected, std::string_view what);
+
 nlohmann::json DescriptorToJson(const Descriptor& d);
 // Validates: mediaType well formed, digest valid, size >= 0, urls strings.
 Result<Descriptor> DescriptorFromJson(const JsonFields& fields);
