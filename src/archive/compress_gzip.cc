@@ -102,11 +102,10 @@ ParallelGzipWriter::ParallelGzipWriter(Writer* out, int level, int threads, size
     : out_(out),
       level_(level),
       block_size_(block_size),
-      max_in_flight_(2 * static_cast<size_t>(threads) + 2) {
+      max_in_flight_(4 * static_cast<size_t>(threads) + 2) {
   current_.reserve(block_size_);
-  if (threads <= 1) {
-    inline_deflater_ = std::make_unique<Deflater>(level_);
-  } else {
+  inline_deflater_ = std::make_unique<Deflater>(level_);
+  if (threads > 1) {
     for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
   }
 }
@@ -163,7 +162,7 @@ Status ParallelGzipWriter::SubmitBlock(bool last) {
 
   while (in_flight_.size() >= max_in_flight_) DISTILL_RETURN_IF_ERROR(error_ = WriteOldest());
   in_flight_.push_back(block);
-  if (inline_deflater_ != nullptr) {
+  if (workers_.empty()) {
     inline_deflater_->Compress(block.get());
     block->done = true;
     return error_ = WriteOldest();
@@ -197,8 +196,22 @@ Status ParallelGzipWriter::WriteOldest() {
   std::shared_ptr<Block> block = std::move(in_flight_.front());
   in_flight_.pop_front();
   {
+    // Rather than sleep, the caller compresses queued blocks itself: on a busy
+    // machine a descheduled worker would otherwise stall the whole pipeline.
     std::unique_lock<std::mutex> lock(mu_);
-    done_cv_.wait(lock, [&] { return block->done; });
+    while (!block->done) {
+      if (queue_.empty()) {
+        done_cv_.wait(lock);
+        continue;
+      }
+      std::shared_ptr<Block> queued = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      inline_deflater_->Compress(queued.get());
+      lock.lock();
+      queued->done = true;
+      done_cv_.notify_all();
+    }
   }
   DISTILL_RETURN_IF_ERROR(block->status);
   if (!header_written_) DISTILL_RETURN_IF_ERROR(WriteHeader());

@@ -24,7 +24,8 @@ namespace distill::archive {
 
 // Write() and Close() must be called from one thread. Memory is bounded: at most
 // a few blocks per worker are in flight; Write() blocks (backpressure) until the
-// oldest block is compressed and handed to `out`. All calls to `out` happen on
+// oldest block is compressed and handed to `out`, compressing queued blocks
+// itself meanwhile. All calls to `out` happen on
 // the caller's thread, in order.
 class ParallelGzipWriter : public Writer {
  public:
