@@ -341,8 +341,9 @@ Status ExecError(const std::string& program, int err) {
 Status SetupAndExec(const SandboxChildContext& ctx) {
   const ProcessSpec& spec = *ctx.spec;
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);  // dies with its helper
-  DISTILL_RETURN_IF_ERROR(ResetSignals());
+  // Nothing may be reported before the helper's pid frame: wait first.
   DISTILL_RETURN_IF_ERROR(WaitForCgroup(ctx.go_fd));
+  DISTILL_RETURN_IF_ERROR(ResetSignals());
   DISTILL_RETURN_IF_ERROR(MakeMountsPrivate());
   DISTILL_RETURN_IF_ERROR(BindRootfs(spec.rootfs));
   int raw_root = open(spec.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
