@@ -25,8 +25,7 @@ namespace distill::archive {
 // Write() and Close() must be called from one thread. Memory is bounded: at most
 // a few blocks per worker are in flight; Write() blocks (backpressure) until the
 // oldest block is compressed and handed to `out`, compressing queued blocks
-// itself meanwhile. All calls to `out` happen on
-// the caller's thread, in order.
+// itself meanwhile. All calls to `out` happen on the caller's thread, in order.
 class ParallelGzipWriter : public Writer {
  public:
   static Result<std::unique_ptr<ParallelGzipWriter>> Create(Writer* out,
