@@ -2,6 +2,7 @@
 // stages in run order, what is skipped and why, every step expanded). Building
 // joins once the solver exists; until then a build without --dry-run says so.
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -33,6 +34,10 @@ Result<std::pair<std::string, std::string>> ReadDockerfile(const BuildFlags& fla
     return std::make_pair(std::string("-"), text.str());
   }
   std::string path = flags.file.empty() ? flags.context + "/Dockerfile" : flags.file;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::Invalid("Dockerfile " + path + " is a directory (name the file with -f)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Status::NotFound("cannot read Dockerfile " + path +
@@ -45,6 +50,10 @@ Result<std::pair<std::string, std::string>> ReadDockerfile(const BuildFlags& fla
 }
 
 Status RunDryRun(const BuildFlags& flags) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(flags.context, ec)) {
+    return Status::NotFound("build context " + flags.context + " is not a directory");
+  }
   DISTILL_ASSIGN_OR_RETURN(auto file, ReadDockerfile(flags));
   DISTILL_ASSIGN_OR_RETURN(dockerfile::Dockerfile df, dockerfile::Parse(file.second, file.first));
   frontend::PlanOptions options;
