@@ -158,8 +158,11 @@ Result<nlohmann::json> ParseJson(std::string_view bytes, std::string_view source
   try {
     return nlohmann::json::parse(bytes.begin(), bytes.end());
   } catch (const nlohmann::json::parse_error& e) {
+    // what() starts with the library's "[json.exception.parse_error.101] ".
+    std::string_view what = e.what();
+    if (size_t end = what.find("] "); end != std::string_view::npos) what.remove_prefix(end + 2);
     return Status::Corrupt(std::string(source) + ": invalid JSON at byte " +
-                           std::to_string(e.byte) + ": " + e.what());
+                           std::to_string(e.byte) + ": " + std::string(what));
   }
 }
 
