@@ -1,0 +1,149 @@
+#include "debian/control.h"
+
+#include <strings.h>
+
+#include <cstring>
+
+namespace distill::debian {
+namespace {
+
+bool IsBlank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (IsBlank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (IsBlank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool NamesEqual(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool IsBlankLine(std::string_view line) {
+  return Trim(line).empty();
+}
+
+}  // namespace
+
+const std::string* Paragraph::Find(std::string_view name) const {
+  for (const ControlField& f : fields_) {
+    if (NamesEqual(f.name, name)) return &f.value;
+  }
+  return nullptr;
+}
+
+std::string Paragraph::Get(std::string_view name, std::string_view fallback) const {
+  const std::string* v = Find(name);
+  return v != nullptr ? *v : std::string(fallback);
+}
+
+void Paragraph::Set(std::string name, std::string value) {
+  for (ControlField& f : fields_) {
+    if (NamesEqual(f.name, name)) {
+      f.value = std::move(value);
+      return;
+    }
+  }
+  fields_.push_back({std::move(name), std::move(value)});
+}
+
+ParagraphReader::ParagraphReader(Reader* in, std::string source_name, ControlOptions options)
+    : in_(in), source_name_(std::move(source_name)), options_(options) {}
+
+Status ParagraphReader::Error(const std::string& what) const {
+  return Status::Corrupt(source_name_ + ":" + std::to_string(line_number_) + ": " + what);
+}
+
+Result<bool> ParagraphReader::ReadLine(std::string* line) {
+  line->clear();
+  while (true) {
+    size_t nl = buffer_.find('\n', buffer_pos_);
+    if (nl != std::string::npos) {
+      line->append(buffer_, buffer_pos_, nl - buffer_pos_);
+      buffer_pos_ = nl + 1;
+      ++line_number_;
+      return true;
+    }
+    line->append(buffer_, buffer_pos_, std::string::npos);
+    buffer_.clear();
+    buffer_pos_ = 0;
+    if (eof_) {
+      if (line->empty()) return false;
+      ++line_number_;  // a last line without '\n'
+      return true;
+    }
+    buffer_.resize(64 * 1024);
+    auto n = in_->Read(buffer_.data(), buffer_.size());
+    if (!n.ok()) {
+      buffer_.clear();
+      return n.status().Prefixed(source_name_);
+    }
+    buffer_.resize(*n);
+    if (*n == 0) eof_ = true;
+  }
+}
+
+Result<bool> ParagraphReader::Next(Paragraph* out) {
+  *out = Paragraph();
+  std::string line;
+  bool in_paragraph = false;
+  Paragraph p;
+  ControlField* current = nullptr;
+  std::vector<ControlField> collected;
+  while (true) {
+    DISTILL_ASSIGN_OR_RETURN(bool got, ReadLine(&line));
+    if (!got) break;
+    if (options_.allow_comments && !line.empty() && line[0] == '#') continue;
+    if (IsBlankLine(line)) {
+      if (in_paragraph) break;
+      continue;
+    }
+    if (IsBlank(line[0])) {
+      if (current == nullptr) return Error("continuation line before any field");
+      std::string_view rest = std::string_view(line).substr(1);
+      if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
+      std::string_view trimmed = Trim(rest);
+      current->value.push_back('\n');
+      if (trimmed != ".") current->value.append(rest);
+      continue;
+    }
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) return Error("line without a colon: \"" + line + "\"");
+    std::string_view name = Trim(std::string_view(line).substr(0, colon));
+    if (name.empty()) return Error("field with an empty name");
+    if (!in_paragraph) {
+      in_paragraph = true;
+      p.set_line(line_number_);
+    }
+    for (const ControlField& f : collected) {
+      if (NamesEqual(f.name, name)) return Error("duplicate field \"" + std::string(name) + "\"");
+    }
+    collected.push_back({std::string(name), std::string(Trim(line.substr(colon + 1)))});
+    current = &collected.back();
+  }
+  if (!in_paragraph) return false;
+  for (ControlField& f : collected) {
+    // A value that is only continuation lines starts with '\n' (e.g. "SHA256:").
+    p.Set(std::move(f.name), std::move(f.value));
+  }
+  *out = std::move(p);
+  return true;
+}
+
+Result<std::vector<Paragraph>> ParseControl(std::string_view text, std::string source_name,
+                                            ControlOptions options) {
+  StringReader reader{std::string(text)};
+  ParagraphReader pr(&reader, std::move(source_name), options);
+  std::vector<Paragraph> out;
+  while (true) {
+    Paragraph p;
+    DISTILL_ASSIGN_OR_RETURN(bool got, pr.Next(&p));
+    if (!got) break;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace distill::debian
