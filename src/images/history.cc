@@ -19,7 +19,8 @@ std::optional<int64_t> TimeOf(const std::string& rfc3339) {
 
 }  // namespace
 
-Result<std::vector<HistoryRow>> HistoryRows(const ImageView& image, std::string_view name) {
+Result<std::vector<HistoryRow>> HistoryRows(const store::StoredImage& image,
+                                            std::string_view name) {
   const auto& layers = image.manifest.layers;
   const auto& history = image.config.history;
   size_t layer_steps = static_cast<size_t>(std::count_if(

@@ -26,7 +26,7 @@ struct HistoryRow {
 // Fails (naming the image) when the history lists more layer-making steps than
 // the manifest has layers. Layers without any history (a config that records
 // none) get rows of their own with an empty CREATED BY.
-Result<std::vector<HistoryRow>> HistoryRows(const ImageView& image, std::string_view name);
+Result<std::vector<HistoryRow>> HistoryRows(const store::StoredImage& image, std::string_view name);
 
 struct HistoryOptions {
   bool no_trunc = false;  // full IDs and CREATED BY

@@ -22,8 +22,8 @@ void Describe(store::Store& store, const std::string& name, ImageSummary* row) {
     if (size.ok()) row->size = *size;
     return;
   }
-  row->created_unix = view->CreatedUnix();
-  row->size = view->ContentSize();
+  row->created_unix = CreatedUnix(*view);
+  row->size = ContentSize(*view);
 }
 
 std::string ShownId(const oci::Digest& id, bool no_trunc) {

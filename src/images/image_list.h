@@ -24,7 +24,7 @@ struct ImageSummary {
   std::string tag;                      // "3.9"; "<none>" for an untagged image
   oci::Digest id;                       // manifest digest
   std::optional<int64_t> created_unix;  // from the config; nullopt: unknown
-  uint64_t size = 0;                    // ImageView::ContentSize
+  uint64_t size = 0;                    // ContentSize (image_view.h)
   // Set when the image could not be read (listed anyway, so one broken image
   // does not hide the rest); the CLI prints it to stderr.
   std::string problem;

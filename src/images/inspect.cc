@@ -58,7 +58,7 @@ Json ContainerConfigToJson(const oci::ContainerConfig& c) {
   return out;
 }
 
-Json InspectImage(const ImageView& image, const std::vector<std::string>& stored_tags) {
+Json InspectImage(const store::StoredImage& image, const std::vector<std::string>& stored_tags) {
   Json out;
   out["Id"] = image.manifest_digest.str();
   Json tags = Json::array();
@@ -81,7 +81,7 @@ Json InspectImage(const ImageView& image, const std::vector<std::string>& stored
   if (!image.config.variant.empty()) out["Variant"] = image.config.variant;
   out["Os"] = image.config.os;
   if (!image.config.os_version.empty()) out["OsVersion"] = image.config.os_version;
-  out["Size"] = image.ContentSize();
+  out["Size"] = ContentSize(image);
   Json layers = Json::array();
   for (const auto& d : image.config.rootfs.diff_ids) layers.push_back(d.str());
   out["RootFS"] = Json{{"Type", image.config.rootfs.type}, {"Layers", std::move(layers)}};

@@ -15,8 +15,8 @@ namespace distill::images {
 // `stored_tags` are the image's tags as stored (normalised); they are shown in
 // familiar form, and RepoDigests holds "<repository>@<manifest digest>" once per
 // repository. Id is the manifest digest (see image_list.h); the config digest
-// is under "ConfigDigest". Size is ImageView::ContentSize.
-nlohmann::ordered_json InspectImage(const ImageView& image,
+// is under "ConfigDigest". Size is ContentSize (image_view.h).
+nlohmann::ordered_json InspectImage(const store::StoredImage& image,
                                     const std::vector<std::string>& stored_tags);
 
 // The "Config" object: docker's member names, null for what is unset.

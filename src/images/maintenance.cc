@@ -21,20 +21,18 @@ Result<std::vector<oci::Digest>> RefsOf(store::Store& store, const oci::Digest& 
                                         std::string_view name) {
   DISTILL_ASSIGN_OR_RETURN(bool recorded, store.metadata().HasManifest(manifest));
   if (recorded) return store.metadata().RefsOf(manifest);
-  DISTILL_ASSIGN_OR_RETURN(ImageView view, LoadImage(store, manifest, name));
-  std::vector<oci::Digest> refs = {view.manifest.config.digest};
-  for (const auto& layer : view.manifest.layers) refs.push_back(layer.digest);
-  return refs;
+  DISTILL_ASSIGN_OR_RETURN(store::StoredImage image, LoadImage(store, manifest, name));
+  return store::ManifestRefs(image.manifest);
 }
 
 }  // namespace
 
 Result<std::string> TagImage(store::Store& store, std::string_view source,
                              std::string_view target) {
-  auto normalized = NormalizeTagName(target);
+  auto normalized = store::NormalizeImageName(target);
   if (!normalized.ok())
     return normalized.status().Prefixed("cannot tag as \"" + std::string(target) + "\"");
-  DISTILL_ASSIGN_OR_RETURN(oci::Digest manifest, ResolveImageRef(store, source));
+  DISTILL_ASSIGN_OR_RETURN(oci::Digest manifest, store::ResolveImage(store, source));
   DISTILL_ASSIGN_OR_RETURN(auto refs, RefsOf(store, manifest, source));
   DISTILL_RETURN_IF_ERROR(store.Tag(*normalized, manifest, refs));
   return *normalized;
@@ -42,10 +40,10 @@ Result<std::string> TagImage(store::Store& store, std::string_view source,
 
 Result<std::vector<std::string>> RemoveImage(store::Store& store, std::string_view image,
                                              bool force) {
-  DISTILL_ASSIGN_OR_RETURN(oci::Digest manifest, ResolveImageRef(store, image));
+  DISTILL_ASSIGN_OR_RETURN(oci::Digest manifest, store::ResolveImage(store, image));
   // Which tag did the user name, if any? Then only that tag goes.
   std::string query = manifest.str();
-  auto ref_name = NormalizeTagName(image);
+  auto ref_name = store::NormalizeImageName(image);
   if (ref_name.ok()) {
     DISTILL_ASSIGN_OR_RETURN(auto tagged, store.metadata().LookupTag(*ref_name));
     if (tagged && *tagged == manifest) query = *ref_name;

@@ -15,7 +15,7 @@
 namespace distill::images {
 
 // Points the normalised `target` at the image `source` names (tag, ID prefix
-// or digest; see ResolveImageRef). Returns the normalised target. An invalid
+// or digest; see store::ResolveImage). Returns the normalised target. An invalid
 // target is refused with the reference parser's reason.
 Result<std::string> TagImage(store::Store& store, std::string_view source, std::string_view target);
 
