@@ -27,12 +27,16 @@ struct Instruction {
   // for shell form; the array elements for JSON form; key/value(/separator)
   // triples for ENV and LABEL; whitespace-split words for FROM, EXPOSE, ...
   std::vector<std::string> args;
-  bool json = false;                    // args came from a JSON array (exec form)
-  std::vector<Heredoc> heredocs;        // in the order their markers appear
+  bool json = false;  // args came from a JSON array (exec form)
+  // In the order their markers appear. For `ONBUILD RUN <<EOF` they sit on the
+  // ONBUILD instruction (as in the reference), not on `nested`.
+  std::vector<Heredoc> heredocs;
   std::unique_ptr<Instruction> nested;  // ONBUILD's trigger instruction
-  std::string original;                 // source text, continuation lines joined
-  int start_line = 0;                   // 1-based, first line of the instruction
-  int end_line = 0;                     // last line (continuations, heredoc bodies)
+  // Source text with continuation lines joined (escapes and comment lines
+  // removed); for `nested`, the text after ONBUILD and its flags.
+  std::string original;
+  int start_line = 0;  // 1-based, first line of the instruction
+  int end_line = 0;    // last line (continuations, heredoc bodies)
 };
 
 // Parser directives from the top of the file (`# syntax=`, `# escape=`, `# check=`).

@@ -213,6 +213,10 @@ Result<Dockerfile> Parser::Run() {
     if (CanContainHeredoc(*inst)) DISTILL_RETURN_IF_ERROR(ReadHeredocBodies(&*inst, start_line));
     inst->start_line = start_line;
     inst->end_line = lines_.line_number();
+    if (inst->nested) {
+      inst->nested->start_line = inst->start_line;
+      inst->nested->end_line = inst->end_line;
+    }
     df_.instructions.push_back(std::move(inst).value());
   }
   if (df_.instructions.empty()) {

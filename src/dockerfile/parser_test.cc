@@ -127,6 +127,7 @@ TEST(ParserOnbuild, NestsTheTriggerAndRejectsForbiddenOnes) {
   ASSERT_NE(df.instructions[1].nested, nullptr);
   EXPECT_EQ(df.instructions[1].nested->keyword, "run");
   EXPECT_EQ(df.instructions[1].nested->flags, std::vector<std::string>{"--network=none"});
+  EXPECT_EQ(df.instructions[1].nested->start_line, 2);
   EXPECT_EQ(ErrorOf("FROM a\nONBUILD ONBUILD RUN x\n"),
             "Dockerfile:2: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
   EXPECT_EQ(ErrorOf("FROM a\nONBUILD from b\n"),
