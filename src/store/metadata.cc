@@ -58,6 +58,12 @@ CREATE TABLE containers (
   created_unix INTEGER NOT NULL
 );
 )sql",
+    // 1 -> 2: snapshots name their directory ROOT/snapshots/<dir_id> (src/snapshot/).
+    // Short numeric names keep overlay mount options within one page.
+    R"sql(
+ALTER TABLE snapshots ADD COLUMN dir_id INTEGER;
+CREATE UNIQUE INDEX snapshots_by_dir ON snapshots(dir_id);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == MetadataDb::kSchemaVersion);

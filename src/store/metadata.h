@@ -35,7 +35,7 @@ struct ImageRecord {
 
 class MetadataDb {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // `path` may be ":memory:" for tests.
   static Result<std::unique_ptr<MetadataDb>> Open(const std::string& path);
