@@ -394,7 +394,13 @@ Result<OnbuildCommand> ParseOnbuild(Request& req) {
     return req.Fail(trigger + " isn't allowed as an ONBUILD trigger");
   }
   auto nested = ParseCommand(*req.in.nested, req.filename);
-  if (!nested.ok()) return nested.status();
+  if (!nested.ok()) {
+    // Report it against the whole ONBUILD line, as the user wrote it.
+    std::string message = nested.status().message();
+    std::string prefix = InstructionError(req.filename, *req.in.nested, "");
+    if (message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
+    return req.Fail(message);
+  }
   OnbuildCommand cmd;
   // The trigger text as the reference stores it: the original minus "ONBUILD".
   std::string text = req.in.original;

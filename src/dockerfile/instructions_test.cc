@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "dockerfile/parser.h"
+
 namespace distill::dockerfile {
 namespace {
 
@@ -396,6 +402,73 @@ TEST(InstructionsTest, ChmodAndStageNames) {
   EXPECT_TRUE(IsValidStageName("build-env_1.0"));
   EXPECT_FALSE(IsValidStageName("1build"));
   EXPECT_FALSE(IsValidStageName("Build"));  // callers lower-case first
+}
+
+}  // namespace
+}  // namespace distill::dockerfile
+
+namespace distill::dockerfile {
+namespace {
+
+// Every Dockerfile of the reference parser's conformance data either types
+// cleanly or fails with a located message; typing never crashes.
+TEST(InstructionsConformanceTest, ReferenceDockerfilesTypeOrFailWithLocation) {
+  namespace fs = std::filesystem;
+  fs::path root = fs::path(DISTILL_SHARED_DIR) / "conformance" / "dockerfile-parser";
+  if (!fs::exists(root)) GTEST_SKIP() << "no conformance data at " << root;
+  int typed = 0, rejected = 0;
+  for (const auto& dir : fs::directory_iterator(root)) {
+    std::ifstream in(dir.path() / "Dockerfile", std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto df = distill::dockerfile::Parse(text.str(), "Dockerfile");
+    if (!df.ok()) continue;  // the syntax layer's business
+    auto commands = ParseCommands(*df);
+    if (commands.ok()) {
+      ++typed;
+      EXPECT_EQ(commands->size(), df->instructions.size());
+    } else {
+      ++rejected;
+      EXPECT_EQ(commands.status().message().rfind("Dockerfile:", 0), 0u)
+          << dir.path() << ": " << commands.status().message();
+    }
+  }
+  EXPECT_GT(typed, 10);
+  // health (HEALTHCHECK with no argument, CONNECT) is rejected.
+  EXPECT_GE(rejected, 1);
+}
+
+TEST(InstructionsConformanceTest, HealthcheckFromRealSyntax) {
+  auto df = distill::dockerfile::Parse(
+      "FROM debian\nHEALTHCHECK --interval=5s --timeout=3s --retries=3 \\\n  CMD /app/check.sh "
+      "--quiet\nHEALTHCHECK --timeout=3s CMD [\"foo\"]\nHEALTHCHECK NONE\n",
+      "Dockerfile");
+  ASSERT_TRUE(df.ok()) << df.status().message();
+  auto commands = ParseCommands(*df);
+  ASSERT_TRUE(commands.ok()) << commands.status().message();
+  ASSERT_EQ(commands->size(), 4u);
+  const auto* shell = (*commands)[1].As<HealthcheckCommand>();
+  ASSERT_NE(shell, nullptr);
+  EXPECT_EQ(shell->Test(), (std::vector<std::string>{"CMD-SHELL", "/app/check.sh --quiet"}));
+  EXPECT_EQ(shell->retries, 3);
+  EXPECT_EQ((*commands)[1].end_line, 3);
+  EXPECT_EQ((*commands)[2].As<HealthcheckCommand>()->Test(),
+            (std::vector<std::string>{"CMD", "foo"}));
+  EXPECT_TRUE((*commands)[3].As<HealthcheckCommand>()->none);
+}
+
+TEST(InstructionsConformanceTest, OnbuildFromRealSyntax) {
+  auto df = distill::dockerfile::Parse(
+      "FROM a\nONBUILD COPY --chown=1 . /app\nONBUILD COPY onlyone\n", "Dockerfile");
+  ASSERT_TRUE(df.ok()) << df.status().message();
+  auto first = ParseCommand(df->instructions[1], "Dockerfile");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->As<OnbuildCommand>()->expression, "COPY --chown=1 . /app");
+  EXPECT_EQ(first->As<OnbuildCommand>()->trigger->As<CopyCommand>()->chown, "1");
+  auto bad = ParseCommand(df->instructions[2], "Dockerfile");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message().rfind("Dockerfile:3: ONBUILD COPY onlyone: ", 0), 0u)
+      << bad.status().message();
 }
 
 }  // namespace

@@ -153,7 +153,7 @@ std::string DescribeCommand(const Command& c) {
     if (copy->keep_git_dir) out += " --keep-git-dir";
     for (const auto& s : copy->sources) out += " " + Show(s);
     for (const auto& h : copy->heredoc_sources) {
-      out += " <<" + h.path + "(" + std::to_string(h.content.size()) + " bytes)";
+      out += " <<" + h.path + " (" + std::to_string(h.content.size()) + " bytes)";
     }
     out += " " + Show(copy->dest);
   } else if (const auto* volume = c.As<VolumeCommand>()) {
