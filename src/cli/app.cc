@@ -79,6 +79,7 @@ int Main(int argc, char** argv) {
   RegisterHelpVerb(app, ctx);
   RegisterBuildVerb(app, ctx);
   RegisterDebugVerbs(app, ctx);
+  RegisterTransferVerbs(app, ctx);
 
   try {
     app.parse(argc, argv);
