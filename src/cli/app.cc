@@ -80,6 +80,7 @@ int Main(int argc, char** argv) {
   RegisterBuildVerb(app, ctx);
   RegisterDebugVerbs(app, ctx);
   RegisterTransferVerbs(app, ctx);
+  RegisterImageVerbs(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -20,6 +20,7 @@ void SetExamples(CLI::App* verb, const std::string& examples);
 void RegisterDebugVerbs(CLI::App& app, Context& ctx);
 void RegisterBuildVerb(CLI::App& app, Context& ctx);
 void RegisterTransferVerbs(CLI::App& app, Context& ctx);
+void RegisterImageVerbs(CLI::App& app, Context& ctx);
 
 // Runs the command line; returns the process exit status (2 for usage errors).
 int Main(int argc, char** argv);
