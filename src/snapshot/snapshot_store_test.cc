@@ -2,14 +2,18 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <random>
 #include <thread>
 
 #include "archive/tar_test_util.h"
@@ -328,6 +332,7 @@ TEST_F(SnapshotStoreTest, ConcurrentUnpacksOfTheSameChain) {
   for (const auto& members : ThreeLayers()) layers.push_back(PutLayer(members));
   // Two threads, each with its own Store and SnapshotStore, as two processes would.
   Result<oci::Digest> results[2] = {Status::Error("not run"), Status::Error("not run")};
+  std::atomic<int> ready{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 2; ++t) {
     threads.emplace_back([&, t] {
@@ -335,6 +340,9 @@ TEST_F(SnapshotStoreTest, ConcurrentUnpacksOfTheSameChain) {
       if (store == nullptr) return;
       auto snaps = OpenSnapshots(store.get());
       if (snaps == nullptr) return;
+      // Start together, so both unpack the same layers at the same time.
+      ready.fetch_add(1);
+      while (ready.load() < 2) std::this_thread::yield();
       for (int round = 0; round < 3 && (round == 0 || results[t].ok()); ++round) {
         results[t] = snaps->EnsureUnpacked(layers);
       }
@@ -414,6 +422,66 @@ TEST_F(SnapshotStoreTest, RecoveryRemovesWhatAKilledProcessLeft) {
   { ActiveSnapshot done = std::move(*live); }
   EXPECT_EQ(MountTable(), table_before);
   EXPECT_TRUE(TmpEntries().empty());
+}
+
+// A real process killed with SIGKILL at random points while it unpacks,
+// mounts, commits and garbage-collects snapshots.
+TEST_F(SnapshotStoreTest, SigkilledProcessLeavesNothingThatLooksComplete) {
+  std::vector<LayerBlob> layers;
+  for (const auto& members : ThreeLayers()) layers.push_back(PutLayer(members));
+  const std::string table_before = MountTable();
+  std::mt19937 rng(7);
+  for (int iteration = 0; iteration < 6; ++iteration) {
+    int progress[2];
+    ASSERT_EQ(pipe(progress), 0);
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      close(progress[0]);
+      auto store = store::Store::Open(root_, &fs_);
+      if (!store.ok()) _exit(1);
+      auto snaps = SnapshotStore::Open(store->get());
+      if (!snaps.ok()) _exit(2);
+      for (uint32_t i = 0;; ++i) {
+        if (!(*snaps)->RemoveUnreferenced({}).ok()) _exit(3);
+        auto chain = (*snaps)->EnsureUnpacked(layers);
+        if (!chain.ok()) _exit(4);
+        auto active = (*snaps)->Prepare(*chain);
+        if (!active.ok()) _exit(5);
+        WriteFileAt(active->rootfs() + "/step", std::to_string(i));
+        CommitOptions options;
+        options.compression = archive::Compression::kNone;
+        if (!(*snaps)->Commit(std::move(*active), options).ok()) _exit(6);
+        if (write(progress[1], &i, sizeof i) != sizeof i) _exit(7);
+      }
+    }
+    close(progress[1]);
+    int wait_for = std::uniform_int_distribution<int>(0, 3)(rng);
+    uint32_t done = 0;
+    for (int i = 0; i < wait_for; ++i) {
+      ASSERT_EQ(read(progress[0], &done, sizeof done), static_cast<ssize_t>(sizeof done));
+    }
+    // Somewhere inside the next round.
+    usleep(std::uniform_int_distribution<int>(0, 30000)(rng));
+    ASSERT_EQ(kill(pid, SIGKILL), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
+    close(progress[0]);
+
+    auto reopened = OpenSnapshots(store_.get());
+    ASSERT_NE(reopened, nullptr);
+    EXPECT_EQ(MountTable(), table_before) << "iteration " << iteration;
+    EXPECT_TRUE(TmpEntries().empty()) << "iteration " << iteration;
+    // Every recorded chain that claims a directory mounts and shows its content.
+    auto chain = reopened->EnsureUnpacked(layers);
+    ASSERT_TRUE(chain.ok()) << chain.status().message();
+    auto active = reopened->Prepare(*chain);
+    ASSERT_TRUE(active.ok()) << active.status().message();
+    EXPECT_EQ(ReadFileAt(active->rootfs() + "/f"), "v2");
+    EXPECT_EQ(ReadFileAt(active->rootfs() + "/d/new"), "new");
+    EXPECT_FALSE(Exists(active->rootfs() + "/d/old"));
+  }
 }
 
 TEST_F(SnapshotStoreTest, RecoveryReportCounts) {
