@@ -654,10 +654,15 @@ Status Planner::PlanStep(const Command& c, int stage_index, size_t command_index
   } else if (auto* run = step.command.As<RunCommand>()) {
     // The command itself is left to the shell; mount options are expanded here.
     WordExpander mount_word = [&](const std::string& w) { return expander_.Unlocated(w, env); };
+    const std::vector<Mount> raw_mounts = run->mounts;
     run->mounts.clear();
-    for (const std::string& spec : run->mount_specs) {
-      auto m = ParseMount(spec, &mount_word);
+    for (size_t i = 0; i < run->mount_specs.size(); ++i) {
+      auto m = ParseMount(run->mount_specs[i], &mount_word);
       if (!m.ok()) return Err(c, m.status().message());
+      // from= is resolved in the global scope, as the dependency graph was.
+      if (i < raw_mounts.size() && !raw_mounts[i].from.empty()) {
+        DISTILL_ASSIGN_OR_RETURN(m->from, expander_.Word(c, raw_mounts[i].from, meta_env_));
+      }
       run->mounts.push_back(std::move(m).value());
     }
     if (!scope->config.GetEnv("PATH")) {

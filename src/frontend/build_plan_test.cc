@@ -306,14 +306,17 @@ TEST(BuildPlanTest, CopyFromUsesGlobalArgs) {
 
 TEST(BuildPlanTest, RunMountFromIsADependency) {
   Plan p = MustPlan(
+      "ARG SRC=deps\n"
       "FROM alpine AS deps\n"
       "FROM alpine\n"
       "ARG CACHE=/root/.cache\n"
-      "RUN --mount=type=bind,from=deps,source=/x,target=/y "
+      "RUN --mount=type=bind,from=$SRC,source=/x,target=/y "
       "--mount=type=cache,target=$CACHE make\n");
   EXPECT_EQ(p.stages[1].deps, std::vector<int>{0});
   const auto& mounts = p.stages[1].steps[1].command.As<RunCommand>()->mounts;
   ASSERT_EQ(mounts.size(), 2u);
+  EXPECT_EQ(mounts[0].from, "deps");
+  EXPECT_EQ(p.stages[1].steps[1].reads_stages, std::vector<int>{0});
   EXPECT_EQ(mounts[1].target, "/root/.cache");  // expanded in the stage's scope
   EXPECT_EQ(mounts[1].id, "/root/.cache");
 }
