@@ -51,21 +51,22 @@ void RegisterImages(CLI::App& app, Context& ctx) {
     std::string format = "table";
   };
   auto flags = std::make_shared<Flags>();
-  auto* verb = app.add_subcommand(
-      "images",
-      "List images in the store. IMAGE ID is the manifest digest (as with Docker's "
-      "containerd image store); SIZE is the compressed size of the stored blobs (config + "
-      "layers), not the unpacked size classic Docker shows");
+  auto* verb = app.add_subcommand("images", "List the images in the store");
   verb->add_flag("-q,--quiet", flags->quiet, "only show image IDs");
   verb->add_flag("--digests", flags->digests, "show digests");
   verb->add_flag("-a,--all", flags->all, "also show untagged images that an index references");
   verb->add_flag("--no-trunc", flags->no_trunc, "do not truncate IDs");
   verb->add_option("--format", flags->format, "table, or json for a JSON array")
       ->check(CLI::IsMember({"table", "json"}));
-  SetExamples(verb,
-              "  distill images\n"
-              "  distill images -q\n"
-              "  distill images --format json");
+  verb->footer(
+      "\nIMAGE ID is the manifest digest, as Docker shows it with the containerd image store\n"
+      "(classic Docker shows the config digest); any unique prefix of it names the image.\n"
+      "SIZE is the compressed size of the stored blobs (config + layers), not the unpacked\n"
+      "size classic Docker shows.\n"
+      "\nExample:\n"
+      "  distill images\n"
+      "  distill images -q\n"
+      "  distill images --format json");
   verb->callback([flags, &ctx] {
     WithStore(ctx, [&](store::Store& store) -> Status {
       DISTILL_ASSIGN_OR_RETURN(auto rows, images::ListImageSummaries(store, {.all = flags->all}));
@@ -106,10 +107,7 @@ void RegisterRmi(CLI::App& app, Context& ctx) {
     std::vector<std::string> images;
   };
   auto flags = std::make_shared<Flags>();
-  auto* verb = app.add_subcommand(
-      "rmi",
-      "Remove images: untag a name, or every tag of an ID. Blobs no image needs any more "
-      "are freed by 'distill prune'");
+  auto* verb = app.add_subcommand("rmi", "Remove images (their blobs go at the next prune)");
   verb->add_flag("-f,--force", flags->force,
                  "remove an image by ID even when several tags or an index refer to it");
   verb->add_option("IMAGE", flags->images, "image names, IDs or digests")->required();
@@ -139,9 +137,7 @@ void RegisterInspect(CLI::App& app, Context& ctx) {
   };
   auto flags = std::make_shared<Flags>();
   auto* verb = app.add_subcommand(
-      "inspect",
-      "Show images as a JSON array, in docker image inspect's shape, with the stored "
-      "manifest under \"Manifest\"");
+      "inspect", "Show images as JSON (docker image inspect's shape, plus the manifest)");
   verb->add_option("--format", flags->format, "json (the only format)")
       ->check(CLI::IsMember({"json"}));
   verb->add_option("--type", flags->type,
@@ -181,14 +177,15 @@ void RegisterHistory(CLI::App& app, Context& ctx) {
     std::string image;
   };
   auto flags = std::make_shared<Flags>();
-  auto* verb = app.add_subcommand(
-      "history", "Show the steps that made an image, newest first (SIZE: compressed layer size)");
+  auto* verb = app.add_subcommand("history", "Show the steps that made an image, newest first");
   verb->add_flag("--no-trunc", flags->no_trunc, "do not truncate IDs and commands");
   verb->add_flag("-q,--quiet", flags->quiet, "only show image IDs");
   verb->add_option("IMAGE", flags->image, "image name, ID or digest")->required();
-  SetExamples(verb,
-              "  distill history python:3.9\n"
-              "  distill history --no-trunc app");
+  verb->footer(
+      "\nSIZE is the compressed size of each step's layer as stored.\n"
+      "\nExample:\n"
+      "  distill history python:3.9\n"
+      "  distill history --no-trunc app");
   verb->callback([flags, &ctx] {
     WithStore(ctx, [&](store::Store& store) -> Status {
       DISTILL_ASSIGN_OR_RETURN(oci::Digest digest, store::ResolveImage(store, flags->image));
@@ -212,8 +209,7 @@ bool Confirm(const std::string& question) {
 void RegisterPrune(CLI::App& app, Context& ctx) {
   auto force = std::make_shared<bool>(false);
   auto* verb = app.add_subcommand(
-      "prune",
-      "Remove blobs no image, lease or cache record needs, and leftovers of interrupted writes");
+      "prune", "Remove blobs no image needs and leftovers of interrupted writes");
   verb->add_flag("-f,--force", *force, "do not ask for confirmation");
   SetExamples(verb,
               "  distill prune -f\n"
@@ -235,10 +231,8 @@ void RegisterPrune(CLI::App& app, Context& ctx) {
 
 void RegisterFsck(CLI::App& app, Context& ctx) {
   auto repair = std::make_shared<bool>(false);
-  auto* verb = app.add_subcommand(
-      "fsck",
-      "Check every blob against its digest and every tag against its blobs; exit 1 while "
-      "problems remain");
+  auto* verb =
+      app.add_subcommand("fsck", "Check blobs against their digests and tags against their blobs");
   verb->add_flag("--repair", *repair,
                  "delete corrupt and stray blobs, and drop tags that can no longer be served");
   SetExamples(verb,
