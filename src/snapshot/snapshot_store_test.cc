@@ -431,6 +431,7 @@ TEST_F(SnapshotStoreTest, SigkilledProcessLeavesNothingThatLooksComplete) {
   for (const auto& members : ThreeLayers()) layers.push_back(PutLayer(members));
   const std::string table_before = MountTable();
   std::mt19937 rng(7);
+  int interrupted = 0;  // kills that left work behind (recorded, not asserted: timing)
   for (int iteration = 0; iteration < 6; ++iteration) {
     int progress[2];
     ASSERT_EQ(pipe(progress), 0);
@@ -468,6 +469,7 @@ TEST_F(SnapshotStoreTest, SigkilledProcessLeavesNothingThatLooksComplete) {
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
     close(progress[0]);
+    if (!TmpEntries().empty() || MountTable() != table_before) ++interrupted;
 
     auto reopened = OpenSnapshots(store_.get());
     ASSERT_NE(reopened, nullptr);
@@ -482,6 +484,7 @@ TEST_F(SnapshotStoreTest, SigkilledProcessLeavesNothingThatLooksComplete) {
     EXPECT_EQ(ReadFileAt(active->rootfs() + "/d/new"), "new");
     EXPECT_FALSE(Exists(active->rootfs() + "/d/old"));
   }
+  RecordProperty("interrupted_kills", interrupted);
 }
 
 TEST_F(SnapshotStoreTest, RecoveryReportCounts) {
