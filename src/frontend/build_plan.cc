@@ -101,7 +101,8 @@ struct StageDraft {
 };
 
 bool IsNumber(const std::string& s) {
-  return !s.empty() && s.size() < 9 && std::all_of(s.begin(), s.end(), ::isdigit);
+  return !s.empty() && s.size() < 9 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string PlatformArgValue(const Platform& p, const std::string& part) {
@@ -167,7 +168,7 @@ bool IsValidSignal(const std::string& text) {
     return n >= 1 && n <= 64;
   }
   std::string name = text;
-  std::transform(name.begin(), name.end(), name.begin(), ::toupper);
+  for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (name.rfind("SIG", 0) == 0) name = name.substr(3);
   static const std::set<std::string> kNames = {
       "ABRT",   "ALRM",  "BUS",  "CHLD", "CLD",   "CONT",  "FPE",   "HUP",  "ILL",  "INT",

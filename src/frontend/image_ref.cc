@@ -47,7 +47,10 @@ bool IsHost(std::string_view h) {
   std::string_view name = h.substr(0, colon);
   if (colon != std::string_view::npos) {
     std::string_view port = h.substr(colon + 1);
-    if (port.empty() || !std::all_of(port.begin(), port.end(), ::isdigit)) return false;
+    if (port.empty() ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return false;
+    }
   }
   if (name.empty()) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
