@@ -61,6 +61,7 @@ void RegisterDebugParse(CLI::App& debug, Context& ctx) {
 // `distill debug ...`: developer views of internal stages (the parser dump).
 void RegisterDebugVerbs(CLI::App& app, Context& ctx) {
   auto* debug = app.add_subcommand("debug", "Developer tools: show internal representations");
+  SetExamples(debug, "  distill debug parse Dockerfile");
   debug->require_subcommand(1);
   RegisterDebugParse(*debug, ctx);
 }
