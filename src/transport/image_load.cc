@@ -91,8 +91,14 @@ Result<Source> ReadTarSource(store::Store& store, const std::string& path) {
     if (e.type != archive::TarEntryType::kFile) continue;
     std::string name = CleanPath(e.path);
     auto blob_digest = DigestOfBlobPath(name);
-    bool document =
-        !blob_digest && e.size <= kMaxDocumentSize && name.find("layer.tar") == std::string::npos;
+    // Small JSON documents are kept for interpretation; everything else (layers in
+    // any layout) streams into the blob store.
+    bool json = name.size() >= 5 && name.compare(name.size() - 5, 5, ".json") == 0;
+    size_t slash = name.rfind('/');
+    std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+    bool document = !blob_digest && e.size <= kMaxDocumentSize &&
+                    (json || base == "oci-layout" || base == "repositories" || base == "json" ||
+                     base == "VERSION");
     if (document) {
       std::string data(e.size, '\0');
       size_t got = 0;
