@@ -69,15 +69,17 @@ class TempTree {
   std::string root_;
 };
 
-// Waits (busy, a few milliseconds at most) until the coarse clock that stamps
-// inode times has moved past now, so files written before the call are not
-// "racily clean" for the stat cache.
+// Waits (busy, a few milliseconds at most) until the coarse clock that the
+// stat cache compares inode times with has passed the precise time of the
+// call, so files written before the call are not "racily clean". (Kernels
+// with multigrain timestamps stamp inodes up to one tick ahead of it.)
 inline void WaitForClockTick() {
-  struct timespec start, now;
-  clock_gettime(CLOCK_REALTIME_COARSE, &start);
+  struct timespec precise, coarse;
+  clock_gettime(CLOCK_REALTIME, &precise);
   do {
-    clock_gettime(CLOCK_REALTIME_COARSE, &now);
-  } while (now.tv_sec == start.tv_sec && now.tv_nsec == start.tv_nsec);
+    clock_gettime(CLOCK_REALTIME_COARSE, &coarse);
+  } while (coarse.tv_sec < precise.tv_sec ||
+           (coarse.tv_sec == precise.tv_sec && coarse.tv_nsec <= precise.tv_nsec));
 }
 
 }  // namespace distill::context::testing
