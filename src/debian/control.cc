@@ -87,49 +87,39 @@ Result<bool> ParagraphReader::ReadLine(std::string* line) {
 
 Result<bool> ParagraphReader::Next(Paragraph* out) {
   *out = Paragraph();
+  std::vector<ControlField>& fields = out->fields_;
+  fields.reserve(24);  // a Packages paragraph has about 15 fields
   std::string line;
-  bool in_paragraph = false;
-  Paragraph p;
-  ControlField* current = nullptr;
-  std::vector<ControlField> collected;
   while (true) {
     DISTILL_ASSIGN_OR_RETURN(bool got, ReadLine(&line));
     if (!got) break;
     if (options_.allow_comments && !line.empty() && line[0] == '#') continue;
     if (IsBlankLine(line)) {
-      if (in_paragraph) break;
+      if (!fields.empty()) break;
       continue;
     }
     if (IsBlank(line[0])) {
-      if (current == nullptr) return Error("continuation line before any field");
+      if (fields.empty()) return Error("continuation line before any field");
       std::string_view rest = std::string_view(line).substr(1);
       if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
-      std::string_view trimmed = Trim(rest);
-      current->value.push_back('\n');
-      if (trimmed != ".") current->value.append(rest);
+      std::string& value = fields.back().value;
+      value.push_back('\n');
+      if (Trim(rest) != ".") value.append(rest);
       continue;
     }
     size_t colon = line.find(':');
     if (colon == std::string::npos) return Error("line without a colon: \"" + line + "\"");
     std::string_view name = Trim(std::string_view(line).substr(0, colon));
     if (name.empty()) return Error("field with an empty name");
-    if (!in_paragraph) {
-      in_paragraph = true;
-      p.set_line(line_number_);
-    }
-    for (const ControlField& f : collected) {
+    if (fields.empty()) out->set_line(line_number_);
+    for (const ControlField& f : fields) {
       if (NamesEqual(f.name, name)) return Error("duplicate field \"" + std::string(name) + "\"");
     }
-    collected.push_back({std::string(name), std::string(Trim(line.substr(colon + 1)))});
-    current = &collected.back();
-  }
-  if (!in_paragraph) return false;
-  for (ControlField& f : collected) {
     // A value that is only continuation lines starts with '\n' (e.g. "SHA256:").
-    p.Set(std::move(f.name), std::move(f.value));
+    fields.push_back(
+        {std::string(name), std::string(Trim(std::string_view(line).substr(colon + 1)))});
   }
-  *out = std::move(p);
-  return true;
+  return !fields.empty();
 }
 
 Result<std::vector<Paragraph>> ParseControl(std::string_view text, std::string source_name,

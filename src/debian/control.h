@@ -39,6 +39,8 @@ class Paragraph {
   void set_line(size_t line) { line_ = line; }
 
  private:
+  friend class ParagraphReader;  // appends fields it has already checked for duplicates
+
   std::vector<ControlField> fields_;
   size_t line_ = 0;
 };
