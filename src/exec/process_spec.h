@@ -56,6 +56,13 @@ struct ProcessSpec {
   int stdout_fd = -1;
   int stderr_fd = -1;
   ResourceLimits limits;
+  // `run --read-only`: "/" is remounted read-only after pivot_root (the
+  // mounts on top of it, /proc, /dev, binds, tmpfs, keep their own flags).
+  bool readonly_rootfs = false;
+  // `run --init`: pid 1 forks before exec and stays behind as a minimal init
+  // (reaps every zombie, forwards signals to the program, exits with the
+  // program's status, 128+N when a signal N killed it).
+  bool init = false;
 };
 
 // How the process ended: exactly one of exit_code / signal is meaningful.

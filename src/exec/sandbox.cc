@@ -210,6 +210,7 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
     PidfdKill(init_fd.get());
   }
   go_pipe.write.Reset();
+  if (options.on_started) options.on_started(init_pid);
 
   // 3. Wait: setup errors, captured output, cancellation, the helper's exit.
   std::optional<Status> setup_error;

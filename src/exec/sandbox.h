@@ -16,6 +16,9 @@
 // its last process); every process of the sandbox is dead when Run returns.
 #pragma once
 
+#include <sys/types.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +37,11 @@ struct RunOptions {
   // Receives what could not be applied but did not fail the run (e.g. a
   // cgroup limit on a host without that controller).
   std::vector<std::string>* warnings = nullptr;
+  // Called once pid 1 is in its cgroup and released to run, with its pid in
+  // the host's pid namespace (`distill run` forwards signals to it, records
+  // it, and joins its namespaces for port publishing and `exec`). Called on
+  // Run's thread, before Run waits.
+  std::function<void(pid_t init_pid)> on_started;
 };
 
 // Errors: an invalid spec (kInvalidArgument), a failed setup step or exec

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -338,6 +339,55 @@ Status ExecError(const std::string& program, int err) {
   return Status::FromErrno("exec " + program, err);
 }
 
+Status RemountRootReadonly() {
+  if (mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) < 0) {
+    return Status::FromErrno("remount / read-only", errno);
+  }
+  return Status::Ok();
+}
+
+// `run --init`: forks; the child returns (to load seccomp and exec the
+// program) while this process stays pid 1: it reaps every child the
+// namespace hands it, forwards every catchable signal to the program and
+// exits with the program's status. Only returns in the child.
+void BecomeInitOfForkedChild(int status_fd, const SeccompFilter& filter) {
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &all, nullptr);
+  pid_t child = fork();
+  if (child < 0) {
+    WriteErrorFrame(status_fd, Status::FromErrno("fork the program under --init", errno));
+    _exit(127);
+  }
+  if (child == 0) {
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    return;
+  }
+  // The child keeps the setup channel to report its exec; EOF must mean
+  // "exec'd", so the init lets go of it.
+  close(status_fd);
+  if (!filter.Load().ok()) {
+    kill(child, SIGKILL);
+  }
+  for (;;) {
+    siginfo_t info;
+    int sig = sigwaitinfo(&all, &info);
+    if (sig < 0) continue;
+    if (sig != SIGCHLD) {
+      kill(child, sig);
+      continue;
+    }
+    int status = 0;
+    pid_t reaped;
+    while ((reaped = waitpid(-1, &status, WNOHANG)) > 0) {
+      if (reaped != child) continue;
+      _exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+    }
+  }
+}
+
 Status SetupAndExec(const SandboxChildContext& ctx) {
   const ProcessSpec& spec = *ctx.spec;
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);  // dies with its helper
@@ -362,6 +412,7 @@ Status SetupAndExec(const SandboxChildContext& ctx) {
   DISTILL_RETURN_IF_ERROR(MaskPaths());
   DISTILL_RETURN_IF_ERROR(ReadonlyPaths(new_root.get()));
   new_root.Reset();
+  if (spec.readonly_rootfs) DISTILL_RETURN_IF_ERROR(RemountRootReadonly());
   DISTILL_RETURN_IF_ERROR(SetHostname(spec.hostname));
   if (spec.network == NetworkMode::kNone) DISTILL_RETURN_IF_ERROR(BringUpLoopback());
   DISTILL_RETURN_IF_ERROR(SwitchUser(spec));
@@ -380,6 +431,7 @@ Status SetupAndExec(const SandboxChildContext& ctx) {
   // The uid switch cleared the parent-death signal; set it again so the
   // program dies with its helper.
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (spec.init) BecomeInitOfForkedChild(ctx.status_fd, filter);
   DISTILL_RETURN_IF_ERROR(filter.Load());
   execve(program.c_str(), argv.data(), envp.data());
   return ExecError(program, errno);
