@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <string_view>
 #include <thread>
 
 #include "snapshot/mount_info.h"
@@ -66,7 +67,14 @@ Status MountOverlay(const OverlaySpec& spec) {
   if (err != 0) {
     std::string detail = std::string(step) + " (" + std::to_string(spec.lower_dirs.size()) +
                          " lower layers, base " + spec.base_dir + ")";
-    return Status::FromErrno(where + ": " + detail, err);
+    Status st = Status::FromErrno(where + ": " + detail, err);
+    if (err == EINVAL && std::string_view(step) == "mount") {
+      // The kernel says only "invalid argument"; the usual causes are these.
+      return Status(st.code(), st.message() +
+                                   " (is overlayfs available, and can the filesystem under " +
+                                   spec.base_dir + " hold an overlay upper directory?)");
+    }
+    return st;
   }
   return Status::Ok();
 }
