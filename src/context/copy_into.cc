@@ -190,16 +190,33 @@ Status CopyInto(const BuildContext& source, const CopyRequest& request,
   WriteMeta holder = copier.HolderMeta();
   bool dest_is_dir = dest.ends_with_slash || request.parents || tree->IsDirectory(dest.path);
 
-  // Where a single file named `name` lands, and the directory it goes in.
+  // Makes the destination directory and the directories of `rel` below it;
+  // the ones this copy creates get the --chown owner (parents above the
+  // destination stay root's).
+  auto make_holders = [&](const std::string& rel) -> Result<exec::UniqueFd> {
+    DISTILL_ASSIGN_OR_RETURN(exec::UniqueFd fd, tree->MakeDirs(dest.path, &holder, nullptr));
+    std::string path = dest.path;
+    size_t pos = 0;
+    while (pos < rel.size()) {
+      size_t slash = rel.find('/', pos);
+      if (slash == std::string::npos) slash = rel.size();
+      path = Join(path, rel.substr(pos, slash - pos));
+      DISTILL_ASSIGN_OR_RETURN(fd, tree->MakeDirs(path, &holder, nullptr));
+      pos = slash + 1;
+    }
+    return fd;
+  };
+  auto dir_of = [](const std::string& rel) {
+    size_t slash = rel.rfind('/');
+    return slash == std::string::npos ? std::string() : rel.substr(0, slash);
+  };
+
+  // Where a single file with landing path `landing` goes, and its directory.
   auto file_target = [&](const std::string& landing, exec::UniqueFd* parent_fd,
                          std::string* target) -> Status {
     if (dest_is_dir) {
-      DISTILL_ASSIGN_OR_RETURN(*parent_fd, tree->MakeDirs(dest.path, &holder, nullptr));
+      DISTILL_ASSIGN_OR_RETURN(*parent_fd, make_holders(dir_of(landing)));
       *target = Join(dest.path, landing);
-      std::string parent = Parent(*target);
-      if (parent != dest.path) {
-        DISTILL_ASSIGN_OR_RETURN(*parent_fd, tree->MakeDirs(parent, &holder, nullptr));
-      }
     } else {
       DISTILL_ASSIGN_OR_RETURN(*parent_fd, tree->MakeDirs(Parent(dest.path), nullptr, nullptr));
       *target = dest.path;
@@ -212,7 +229,7 @@ Status CopyInto(const BuildContext& source, const CopyRequest& request,
     if (item.is_dir()) {
       std::string base = Join(dest.path, item.landing);
       if (request.parents && !item.landing.empty()) {
-        DISTILL_RETURN_IF_ERROR(fail(tree->MakeDirs(Parent(base), &holder, nullptr).status()));
+        DISTILL_RETURN_IF_ERROR(fail(make_holders(dir_of(item.landing)).status()));
       }
       // The directory receiving the contents: created with the source
       // directory's metadata (mode after --chmod, owner per --chown), or

@@ -141,6 +141,14 @@ TEST_F(CopyIntoTest, DockerignoredFilesAreUnavailable) {
   EXPECT_FALSE(root_.Exists("app/lib"));
 }
 
+TEST_F(CopyIntoTest, WholeContextWithDockerignore) {
+  ctx_.Write(".dockerignore", "*.txt\n!hello.txt\n");
+  ASSERT_TRUE(Copy(Req({"."}, "/all"), {"*.txt", "!hello.txt"}).ok());
+  EXPECT_TRUE(root_.Exists("all/hello.txt"));
+  EXPECT_FALSE(root_.Exists("all/a.txt"));
+  EXPECT_TRUE(root_.Exists("all/src/lib/util.c"));
+}
+
 TEST_F(CopyIntoTest, RelativeDestinationUsesWorkdir) {
   CopyRequest r = Req({"hello.txt"}, "sub/");
   r.workdir = "/work";
@@ -241,6 +249,15 @@ TEST_F(CopyIntoTest, ParentsKeepThePathAndHonourThePivot) {
   Status dir_status = Copy(dir);
   ASSERT_TRUE(dir_status.ok()) << dir_status.message();
   EXPECT_EQ(root_.Read("r/src/lib/util.c"), "util");
+  if (geteuid() == 0) {
+    CopyRequest owned = Req({"src/lib/util.c"}, "/s/");
+    owned.parents = true;
+    owned.chown = "app";
+    ASSERT_TRUE(Copy(owned).ok());
+    EXPECT_EQ(root_.Lstat("s").st_uid, 1000u);
+    EXPECT_EQ(root_.Lstat("s/src").st_uid, 1000u);
+    EXPECT_EQ(root_.Lstat("s/src/lib/util.c").st_uid, 1000u);
+  }
 }
 
 TEST_F(CopyIntoTest, HardlinksWithinACopyStayLinked) {
