@@ -1,6 +1,9 @@
 #include "context/copy_into.h"
 
 #include <gtest/gtest.h>
+#include <sys/xattr.h>
+
+#include <cerrno>
 
 #include "context/test_util.h"
 
@@ -258,6 +261,19 @@ TEST_F(CopyIntoTest, ParentsKeepThePathAndHonourThePivot) {
     EXPECT_EQ(root_.Lstat("s/src").st_uid, 1000u);
     EXPECT_EQ(root_.Lstat("s/src/lib/util.c").st_uid, 1000u);
   }
+}
+
+TEST_F(CopyIntoTest, XattrsArePreservedWhereSupported) {
+  const char* value = "kept";
+  if (setxattr(ctx_.Path("a.txt").c_str(), "user.distill", value, 4, 0) != 0) {
+    GTEST_SKIP() << "no user xattrs on this file system";
+  }
+  ASSERT_TRUE(Copy(Req({"a.txt"}, "/xa/")).ok());
+  char buf[16] = {0};
+  ssize_t n = getxattr(root_.Path("xa/a.txt").c_str(), "user.distill", buf, sizeof buf);
+  if (n < 0 && errno == ENOTSUP) GTEST_SKIP() << "destination has no user xattrs";
+  ASSERT_EQ(n, 4);
+  EXPECT_EQ(std::string(buf, 4), "kept");
 }
 
 TEST_F(CopyIntoTest, HardlinksWithinACopyStayLinked) {

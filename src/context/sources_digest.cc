@@ -95,6 +95,8 @@ Result<oci::Digest> SourcesDigest(const BuildContext& tree, const CopyRequest& r
   key.Field(request.is_add ? "add" : "copy");
   key.Field(request.parents ? "parents" : "-");
   key.Field(tree.kind() == BuildContext::Kind::kStageRootfs ? "stage" : "context");
+  key.Field("chmod=" + request.chmod);
+  key.Field("chown=" + request.chown);
   key.End();
   for (const auto& pattern : request.excludes) {
     key.Field("exclude");

@@ -99,6 +99,22 @@ TEST_F(SourcesDigestTest, IgnoredAndExcludedFilesNeverContribute) {
   EXPECT_EQ(DigestOf(excluded), ex);
 }
 
+TEST_F(SourcesDigestTest, HeredocsAndUrls) {
+  CopyRequest r = Request({}, "/etc/");
+  r.heredocs.push_back({"a.conf", "x=1\n", true});
+  oci::Digest base = DigestOf(r);
+  r.heredocs[0].content = "x=2\n";
+  oci::Digest changed = DigestOf(r);
+  EXPECT_NE(changed, base);
+  r.chmod = "0600";
+  EXPECT_NE(DigestOf(r), changed);
+  CopyRequest url = Request({"https://example.com/a.tgz"}, "/opt/");
+  url.is_add = true;
+  oci::Digest u = DigestOf(url);
+  url.checksum = "sha256:" + std::string(64, 'e');
+  EXPECT_NE(DigestOf(url), u);
+}
+
 TEST_F(SourcesDigestTest, ParentsPivotIsReflected) {
   CopyRequest full = Request({"app/lib/util.py"});
   full.parents = true;
