@@ -6,6 +6,9 @@
 // the mount runs in a helper thread that first unshares its filesystem
 // attributes (CLONE_FS) and chdirs into `base_dir` — the working directory of
 // the rest of the process never changes (the approach containerd takes).
+// When even the relative list does not fit, the mount goes through the new
+// mount API (fsopen/fsconfig "lowerdir+" per layer, Linux 6.8+), which has no
+// such limit; the kernel's own cap on stacked layers (500) still applies.
 #pragma once
 
 #include <string>
@@ -28,7 +31,7 @@ std::string OverlayMountData(const OverlaySpec& spec);
 
 // Mounts overlayfs with index, redirect_dir and metacopy off, so that the upper
 // directory is a self-contained diff that can become a lower layer as is.
-// Errors name the target and, when the option string is too long, the layer count.
+// Errors name the target, the failing step and the layer count.
 Status MountOverlay(const OverlaySpec& spec);
 
 // Unmounts `target`; when it is busy, detaches it lazily (MNT_DETACH) so that
