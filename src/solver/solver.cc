@@ -85,6 +85,11 @@ class BuildRun {
   void WorkerLoop();
   Result<StageResult> BuildStage(int index);
   Result<BaseImage> ResolveBase(const std::string& ref, const std::string& platform);
+  // Runs the step (a cache miss) and records its result.
+  Result<std::optional<LayerRef>> ExecuteAndRecord(const Stage& stage, int id,
+                                                   const std::string& label,
+                                                   const StepRequest& request,
+                                                   const std::string& key);
   Status RunStep(const Stage& stage, int step_index, const StepRequest& request,
                  const std::string& key, bool use_cache, ImageState* state, bool* made_layer);
   bool SkipsCache(const Stage& stage) const;
@@ -110,6 +115,11 @@ class BuildRun {
   Status first_error_;
   BuildStats stats_;
   int next_step_id_ = 1;
+
+  // Steps being (or already) executed in this build, by key: a second stage
+  // reaching the same key waits for the first instead of running it again.
+  std::mutex inflight_mu_;
+  std::map<std::string, std::shared_future<Result<std::optional<LayerRef>>>> inflight_;
 
   std::mutex base_mu_;  // guards bases_
   std::map<std::string, std::shared_future<Result<BaseImage>>> bases_;
@@ -180,22 +190,38 @@ Status BuildRun::RunStep(const Stage& stage, int step_index, const StepRequest& 
   }
   int64_t duration = 0;
   if (!cached) {
-    Emit(ProgressKind::kStepStarted, id, stage.index, label);
-    const int64_t start = clock_->NowNanos();
-    OutputFn output = [&](const std::string& line) {
-      Emit(ProgressKind::kStepOutput, id, stage.index, label, line);
-    };
-    auto outcome = backend_->Execute(request, output, &cancel_);
-    duration = clock_->NowNanos() - start;
-    if (!outcome.ok()) {
-      Status failed = outcome.status().Prefixed(where);
-      Emit(ProgressKind::kStepFailed, id, stage.index, label, failed.message(), duration);
-      return failed;
+    // Another stage may be running this very step (same key, e.g. two stages
+    // FROM one base with the same first RUN): wait for its result instead.
+    std::promise<Result<std::optional<LayerRef>>> promise;
+    std::shared_future<Result<std::optional<LayerRef>>> running;
+    bool owner = false;
+    {
+      std::lock_guard<std::mutex> lock(inflight_mu_);
+      auto it = inflight_.find(key);
+      if (it != inflight_.end()) {
+        running = it->second;
+      } else {
+        inflight_.emplace(key, promise.get_future().share());
+        owner = true;
+      }
     }
-    layer = outcome->layer;
-    Status recorded = cache_->Record(key, CacheRecord{layer});
-    if (!recorded.ok()) return recorded.Prefixed(where + ": recording the cache");
-    Emit(ProgressKind::kStepFinished, id, stage.index, label, "", duration);
+    if (owner) {
+      const int64_t start = clock_->NowNanos();
+      Result<std::optional<LayerRef>> outcome = ExecuteAndRecord(stage, id, label, request, key);
+      duration = clock_->NowNanos() - start;
+      promise.set_value(outcome);
+      if (!outcome.ok()) return outcome.status().Prefixed(where);
+      layer = *outcome;
+    } else {
+      const Result<std::optional<LayerRef>>& shared = running.get();
+      if (!shared.ok()) {
+        // That failure is the build's; this copy of the step just stops.
+        return Status(Status::Code::kCancelled, where + ": the same step failed in another stage");
+      }
+      cached = true;
+      layer = *shared;
+      Emit(ProgressKind::kStepCached, id, stage.index, label);
+    }
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -205,6 +231,32 @@ Status BuildRun::RunStep(const Stage& stage, int step_index, const StepRequest& 
   *made_layer = layer.has_value();
   if (layer) AppendLayer(state, std::move(*layer));
   return Status::Ok();
+}
+
+Result<std::optional<LayerRef>> BuildRun::ExecuteAndRecord(const Stage& stage, int id,
+                                                           const std::string& label,
+                                                           const StepRequest& request,
+                                                           const std::string& key) {
+  Emit(ProgressKind::kStepStarted, id, stage.index, label);
+  const int64_t start = clock_->NowNanos();
+  OutputFn output = [&](const std::string& line) {
+    Emit(ProgressKind::kStepOutput, id, stage.index, label, line);
+  };
+  auto outcome = backend_->Execute(request, output, &cancel_);
+  const int64_t duration = clock_->NowNanos() - start;
+  if (!outcome.ok()) {
+    // The caller prefixes the step's location; the event gets the same text.
+    Emit(ProgressKind::kStepFailed, id, stage.index, label,
+         outcome.status()
+             .Prefixed(StepLocation(*request.step) + ": " + StepSummary(*request.step))
+             .message(),
+         duration);
+    return outcome.status();
+  }
+  Status recorded = cache_->Record(key, CacheRecord{outcome->layer});
+  if (!recorded.ok()) return recorded.Prefixed("recording the cache");
+  Emit(ProgressKind::kStepFinished, id, stage.index, label, "", duration);
+  return outcome->layer;
 }
 
 Result<StageResult> BuildRun::BuildStage(int index) {

@@ -145,6 +145,48 @@ TEST(SolverTest, OneJobRunsOneStageAtATime) {
   EXPECT_EQ(log[1], "y: RUN make-y");
 }
 
+TEST(SolverTest, IdenticalStepsOfConcurrentStagesRunOnce) {
+  frontend::Plan plan = PlanOf(R"(FROM scratch AS x
+RUN apt-get install gcc
+RUN make-x
+FROM scratch AS y
+RUN apt-get install gcc
+RUN make-y
+FROM scratch
+COPY --from=x /x /x
+COPY --from=y /y /y
+)");
+  FakeBackend backend;
+  FakeCacheStore cache;
+  std::mutex mu;
+  std::condition_variable cv;
+  int lookups = 0;
+  cache.on_lookup = [&](const std::string&) {
+    std::lock_guard<std::mutex> lock(mu);
+    ++lookups;
+    cv.notify_all();
+  };
+  backend.hook = [&](const StepRequest& r, const OutputFn& out,
+                     CancelToken*) -> Result<StepOutcome> {
+    if (StepSummary(*r.step) == "RUN apt-get install gcc") {
+      // Hold the first run until the other stage has missed the cache too:
+      // without in-flight sharing it would now run the step a second time.
+      std::unique_lock<std::mutex> lock(mu);
+      WaitFor(cv, lock, [&] { return lookups >= 2; });
+    }
+    return FakeBackend::DefaultExecute(r, out);
+  };
+  SolveOptions options;
+  options.jobs = 2;
+  BuildResult result = MustSolve(plan, &backend, &cache, options);
+  std::vector<std::string> log = backend.executed();
+  EXPECT_EQ(std::count_if(log.begin(), log.end(),
+                          [](const std::string& s) { return s.find("apt-get") != s.npos; }),
+            1);
+  EXPECT_EQ(result.stats.steps_cached, 1);
+  EXPECT_EQ(result.stages.at(0).state.layers[0], result.stages.at(1).state.layers[0]);
+}
+
 TEST(SolverTest, PrunedStagesNeverRun) {
   frontend::Plan plan = PlanOf(R"(FROM scratch AS unused
 RUN never

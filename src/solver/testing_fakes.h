@@ -129,12 +129,19 @@ class FakeBackend : public Backend {
 
 class FakeCacheStore : public CacheStore {
  public:
+  // Called after every lookup (outside the lock), with the key.
+  std::function<void(const std::string&)> on_lookup;
+
   Result<std::optional<CacheRecord>> Lookup(const std::string& key) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++lookups_;
-    auto it = records_.find(key);
-    if (it == records_.end()) return std::optional<CacheRecord>();
-    return std::optional<CacheRecord>(it->second);
+    std::optional<CacheRecord> found;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++lookups_;
+      auto it = records_.find(key);
+      if (it != records_.end()) found = it->second;
+    }
+    if (on_lookup) on_lookup(key);
+    return found;
   }
   Status Record(const std::string& key, const CacheRecord& record) override {
     std::lock_guard<std::mutex> lock(mu_);
