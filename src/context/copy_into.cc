@@ -190,21 +190,9 @@ Status CopyInto(const BuildContext& source, const CopyRequest& request,
   WriteMeta holder = copier.HolderMeta();
   bool dest_is_dir = dest.ends_with_slash || request.parents || tree->IsDirectory(dest.path);
 
-  // Makes the destination directory and the directories of `rel` below it;
-  // the ones this copy creates get the --chown owner (parents above the
-  // destination stay root's).
+  // Makes the destination directory and the directories of `rel` below it.
   auto make_holders = [&](const std::string& rel) -> Result<exec::UniqueFd> {
-    DISTILL_ASSIGN_OR_RETURN(exec::UniqueFd fd, tree->MakeDirs(dest.path, &holder, nullptr));
-    std::string path = dest.path;
-    size_t pos = 0;
-    while (pos < rel.size()) {
-      size_t slash = rel.find('/', pos);
-      if (slash == std::string::npos) slash = rel.size();
-      path = Join(path, rel.substr(pos, slash - pos));
-      DISTILL_ASSIGN_OR_RETURN(fd, tree->MakeDirs(path, &holder, nullptr));
-      pos = slash + 1;
-    }
-    return fd;
+    return tree->MakeDirs(Join(dest.path, rel), holder);
   };
   auto dir_of = [](const std::string& rel) {
     size_t slash = rel.rfind('/');
@@ -218,7 +206,7 @@ Status CopyInto(const BuildContext& source, const CopyRequest& request,
       DISTILL_ASSIGN_OR_RETURN(*parent_fd, make_holders(dir_of(landing)));
       *target = Join(dest.path, landing);
     } else {
-      DISTILL_ASSIGN_OR_RETURN(*parent_fd, tree->MakeDirs(Parent(dest.path), nullptr, nullptr));
+      DISTILL_ASSIGN_OR_RETURN(*parent_fd, tree->MakeDirs(Parent(dest.path), holder));
       *target = dest.path;
     }
     return Status::Ok();
@@ -228,15 +216,10 @@ Status CopyInto(const BuildContext& source, const CopyRequest& request,
     const struct stat& st = item.match.st;
     if (item.is_dir()) {
       std::string base = Join(dest.path, item.landing);
-      if (request.parents && !item.landing.empty()) {
-        DISTILL_RETURN_IF_ERROR(fail(make_holders(dir_of(item.landing)).status()));
-      }
-      // The directory receiving the contents: created with the source
-      // directory's metadata (mode after --chmod, owner per --chown), or
-      // left as it is when it exists.
-      WriteMeta meta = copier.MetaFor(st);
-      bool created = false;
-      auto dir = tree->MakeDirs(base, &meta, &created);
+      // The directory receiving the contents is made like any other missing
+      // directory (0755, --chown owner), as BuildKit's copy does; an
+      // existing one keeps its metadata.
+      auto dir = tree->MakeDirs(base, holder);
       if (!dir.ok()) return fail(dir.status());
       DISTILL_RETURN_IF_ERROR(fail(copier.WriteContents(item, dest.path)));
       continue;
@@ -245,7 +228,7 @@ Status CopyInto(const BuildContext& source, const CopyRequest& request,
       auto in = source.OpenFile(item.match.real);
       if (!in.ok()) return fail(in.status());
       if (IsTarArchive(in->get(), item.match.logical)) {
-        auto dir = tree->MakeDirs(dest.path, &holder, nullptr);
+        auto dir = tree->MakeDirs(dest.path, holder);
         if (!dir.ok()) return fail(dir.status());
         DISTILL_RETURN_IF_ERROR(fail(ExtractArchive(in->get(), item.match.logical, dir->get())));
         continue;

@@ -10,10 +10,14 @@
 //  - A relative destination is taken from WORKDIR. A destination ending in '/'
 //    is a directory (created when missing); a file copied onto an existing
 //    directory lands inside it; otherwise the file is written at that path.
-//  - Missing parent directories are created 0755 and owned by root; the
-//    destination directory itself, when this copy creates it, and everything
-//    copied get the --chown owner. Without --chown, files from a build context
-//    are owned by 0:0 and files from a stage keep their owner.
+//  - Every directory the copy has to create — parents of the destination,
+//    the destination directory, the kept path of --parents — is made 0755 and
+//    owned by the --chown user (root without --chown). That is what Docker
+//    does (BuildKit's fsutil MkdirAll and the classic builder's
+//    MkdirAllAndChownNew both chown every new directory), rather than leaving
+//    parents root-owned. An existing directory keeps its metadata. Copied
+//    content gets the --chown owner too; without --chown, files from a build
+//    context are owned by 0:0 and files from a stage keep their owner.
 //  - --chown takes names (looked up in the DESTINATION rootfs's /etc/passwd and
 //    /etc/group, symlinks resolved inside it) or numbers; a user without a
 //    group gets the user's primary group from /etc/passwd when named, or the

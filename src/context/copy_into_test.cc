@@ -178,7 +178,14 @@ TEST_F(CopyIntoTest, ChownByNameAndNumber) {
   ASSERT_TRUE(Copy(group).ok());
   EXPECT_EQ(root_.Lstat("deep/er/hello.txt").st_gid, 50u);
   EXPECT_EQ(root_.Lstat("deep/er").st_uid, 1000u);  // the destination dir
-  EXPECT_EQ(root_.Lstat("deep").st_uid, 0u);        // created parents stay root's
+  EXPECT_EQ(root_.Lstat("deep").st_uid, 1000u);     // created parents too, as in Docker
+  EXPECT_EQ(root_.Lstat("etc").st_uid, 0u);         // existing directories are left alone
+
+  CopyRequest exact = Req({"a.txt"}, "/made/for/file");
+  exact.chown = "app";
+  ASSERT_TRUE(Copy(exact).ok());
+  EXPECT_EQ(root_.Lstat("made").st_uid, 1000u);
+  EXPECT_EQ(root_.Lstat("made/for").st_mode & 07777, 0755u);
 
   CopyRequest numeric = Req({"a.txt"}, "/num/");
   numeric.chown = "4242";

@@ -86,9 +86,7 @@ Result<exec::UniqueFd> DestTree::OpenDir(const std::string& path) const {
   return fd;
 }
 
-Result<exec::UniqueFd> DestTree::MakeDirs(const std::string& path, const WriteMeta* leaf,
-                                          bool* created) {
-  if (created) *created = false;
+Result<exec::UniqueFd> DestTree::MakeDirs(const std::string& path, const WriteMeta& made_meta) {
   if (depth_ == 0) links_followed_ = 0;
   ++depth_;
   struct DepthGuard {
@@ -120,18 +118,12 @@ Result<exec::UniqueFd> DestTree::MakeDirs(const std::string& path, const WriteMe
       target.resize(static_cast<size_t>(n));
       std::string rest = target.starts_with("/") ? target : so_far + "/../" + target;
       for (size_t k = i + 1; k < parts.size(); ++k) rest += "/" + parts[k];
-      return MakeDirs(dockerfile::CleanPath(rest), leaf, created);
+      return MakeDirs(dockerfile::CleanPath(rest), made_meta);
     }
     exec::UniqueFd made(
         openat(dir.get(), parts[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!made.valid()) return Status::FromErrno("open " + so_far + " in " + rootfs_, errno);
-    bool is_leaf = i + 1 == parts.size();
-    WriteMeta meta;
-    meta.mode = 0755;
-    meta.owner = Owner{0, 0};
-    if (is_leaf && leaf != nullptr) meta = *leaf;
-    DISTILL_RETURN_IF_ERROR(ApplyMeta(made.get(), so_far, meta, true));
-    if (is_leaf && created) *created = true;
+    DISTILL_RETURN_IF_ERROR(ApplyMeta(made.get(), so_far, made_meta, true));
     dir = std::move(made);
   }
   return dir;

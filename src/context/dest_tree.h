@@ -41,10 +41,10 @@ class DestTree {
   // Whether the absolute `path` is a directory (symlinks resolved in root).
   bool IsDirectory(const std::string& path) const;
 
-  // Makes sure directory `path` exists, creating missing components 0755
-  // owned by root. When the LAST component is created it gets `leaf` instead;
-  // *created tells whether it was. Returns the directory opened for reading.
-  Result<exec::UniqueFd> MakeDirs(const std::string& path, const WriteMeta* leaf, bool* created);
+  // Makes sure directory `path` exists; every component it has to create
+  // gets `made_meta` (Docker: 0755, owned by the --chown user or root).
+  // Returns the directory opened for reading.
+  Result<exec::UniqueFd> MakeDirs(const std::string& path, const WriteMeta& made_meta);
 
   // Opens an existing directory (symlinks resolved in root).
   Result<exec::UniqueFd> OpenDir(const std::string& path) const;
