@@ -155,11 +155,17 @@ class Resolver {
            d.arch_qualifier == universe_.arch();
   }
 
-  // ":any" is only met by a package that declares Multi-Arch: allowed, or by
-  // an "all"/native one in a single-arch set, which is every package here.
+  // "name:any" may only be met by a package that declares Multi-Arch: allowed
+  // (policy); apt also takes "foreign" and architecture-independent ones.
+  static bool AnyQualifierAccepts(const Dependency& d, const Package& p) {
+    return d.arch_qualifier != "any" || p.multi_arch == "allowed" || p.multi_arch == "foreign" ||
+           p.architecture == "all";
+  }
+
   bool MetByChosen(const Dependency& d) const {
-    if (auto it = chosen_.find(d.name);
-        it != chosen_.end() && d.VersionMatches(it->second->version)) {
+    if (auto it = chosen_.find(d.name); it != chosen_.end() &&
+                                        d.VersionMatches(it->second->version) &&
+                                        AnyQualifierAccepts(d, *it->second)) {
       return true;
     }
     if (auto it = provided_.find(d.name); it != provided_.end()) {
@@ -199,15 +205,12 @@ class Resolver {
   // The package that would meet `d`, or nullptr.
   const Package* Candidate(const Dependency& d) const {
     if (excluded_.count(d.name) || !QualifierUsable(d)) return nullptr;
-    if (chosen_.count(d.name)) return nullptr;  // chosen at a version that does not match
-    for (const Package* p : universe_.Candidates(d.name)) {
-      if (!d.VersionMatches(p->version)) continue;
-      if (d.arch_qualifier == "any" && p->multi_arch != "allowed" && p->architecture != "all" &&
-          p->multi_arch != "foreign") {
-        // Policy: pkg:any needs Multi-Arch: allowed; tolerate foreign (apt does).
-        continue;
+    // A name already chosen at a version that does not match cannot be chosen
+    // again; only a provider can still help.
+    if (!chosen_.count(d.name)) {
+      for (const Package* p : universe_.Candidates(d.name)) {
+        if (d.VersionMatches(p->version) && AnyQualifierAccepts(d, *p)) return p;
       }
-      return p;
     }
     return BestProvider(universe_.Providers(d.name), &d);
   }
