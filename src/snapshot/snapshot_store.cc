@@ -263,6 +263,22 @@ Result<ActiveSnapshot> SnapshotStore::Prepare(const oci::Digest& parent) {
   return active;
 }
 
+Result<std::pair<archive::LayerDigests, oci::Digest>> SnapshotStore::WriteLayerBlob(
+    const std::string& upper_dir, const CommitOptions& options) {
+  DISTILL_ASSIGN_OR_RETURN(auto blob, store_->blobs().NewWriter());
+  DISTILL_ASSIGN_OR_RETURN(auto layer, archive::LayerWriter::Create(options.compression, blob.get(),
+                                                                    options.compress_options));
+  archive::TarWriter tar(layer.get());
+  archive::TreeTarOptions tree;
+  tree.overlay_upperdir = true;
+  tree.clamp_mtime = options.clamp_mtime;
+  DISTILL_RETURN_IF_ERROR(archive::WriteTreeTar(upper_dir, &tar, tree));
+  DISTILL_RETURN_IF_ERROR(tar.Finish());
+  DISTILL_ASSIGN_OR_RETURN(auto digests, layer->Finish());
+  DISTILL_ASSIGN_OR_RETURN(auto stored, blob->Commit(digests.digest, digests.compressed_size));
+  return std::make_pair(digests, stored);
+}
+
 Result<CommittedLayer> SnapshotStore::Commit(ActiveSnapshot&& active_in,
                                              const CommitOptions& options) {
   // Owned here, so every return below cleans it up.
@@ -282,17 +298,9 @@ Result<CommittedLayer> SnapshotStore::Commit(ActiveSnapshot&& active_in,
     return result;
   }
 
-  DISTILL_ASSIGN_OR_RETURN(auto blob, store_->blobs().NewWriter());
-  DISTILL_ASSIGN_OR_RETURN(auto layer, archive::LayerWriter::Create(options.compression, blob.get(),
-                                                                    options.compress_options));
-  archive::TarWriter tar(layer.get());
-  archive::TreeTarOptions tree;
-  tree.overlay_upperdir = true;
-  tree.clamp_mtime = options.clamp_mtime;
-  DISTILL_RETURN_IF_ERROR(archive::WriteTreeTar(active.upper_dir_, &tar, tree).Prefixed(what));
-  DISTILL_RETURN_IF_ERROR(tar.Finish().Prefixed(what));
-  DISTILL_ASSIGN_OR_RETURN(auto digests, layer->Finish());
-  DISTILL_ASSIGN_OR_RETURN(auto stored, blob->Commit(digests.digest, digests.compressed_size));
+  auto written = WriteLayerBlob(active.upper_dir_, options);
+  if (!written.ok()) return written.status().Prefixed(what);
+  const auto& [digests, stored] = *written;
 
   result.diff_id = digests.diff_id;
   result.descriptor.media_type = std::string(LayerMediaType(options.compression));

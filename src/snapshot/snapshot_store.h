@@ -25,9 +25,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "archive/compress.h"
+#include "archive/layer_writer.h"
 #include "oci/descriptor.h"
 #include "oci/digest.h"
 #include "snapshot/snapshot_records.h"
@@ -158,6 +160,10 @@ class SnapshotStore {
   // Renames `work` into place as the snapshot of `chain` and records it, unless
   // another process got there first (then `work` is left to be discarded).
   Status Publish(const oci::Digest& chain, const oci::Digest& parent, WorkDir* work);
+  // Streams `upper_dir` as a layer into the blob store: its digests and the
+  // stored blob's digest.
+  Result<std::pair<archive::LayerDigests, oci::Digest>> WriteLayerBlob(
+      const std::string& upper_dir, const CommitOptions& options);
   // Lower directories relative to dir_, top-most first.
   Result<std::vector<std::string>> RelativeLowerDirs(const oci::Digest& chain);
 

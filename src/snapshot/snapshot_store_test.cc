@@ -238,7 +238,10 @@ TEST_F(SnapshotStoreTest, MountTableIsRestoredAfterSuccessAndFailure) {
     CommitOptions bad;
     bad.compress_options.level = 99;
     auto layer = snapshots_->Commit(std::move(*active), bad);
-    EXPECT_FALSE(layer.ok());
+    ASSERT_FALSE(layer.ok());
+    EXPECT_NE(layer.status().message().find("committing the snapshot over " + parent->str()),
+              std::string::npos)
+        << layer.status().message();
   }
   EXPECT_EQ(MountTable(), table_before);
   EXPECT_TRUE(TmpEntries().empty());
