@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <deque>
+#include <filesystem>
 
 #include "context/glob.h"
 #include "dockerfile/clean_path.h"
@@ -62,7 +63,12 @@ Result<BuildContext> BuildContext::OpenDir(const std::string& dir, Kind kind,
     return Status::FromErrno(
         (kind == Kind::kContext ? "open build context " : "open stage root ") + dir, errno);
   }
-  return BuildContext(dir, std::move(fd), kind, std::move(ignore));
+  // An absolute root keeps stat-cache keys stable whatever the working directory.
+  std::error_code ec;
+  std::string root = std::filesystem::absolute(dir, ec).lexically_normal().string();
+  if (ec || root.empty()) root = dir;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  return BuildContext(root, std::move(fd), kind, std::move(ignore));
 }
 
 bool BuildContext::Visible(const std::string& path, const struct stat& st) const {

@@ -51,6 +51,7 @@ class BuildContext {
   // Another stage's root file system: nothing is ignored, ownership is kept.
   static Result<BuildContext> OpenStageRootfs(const std::string& dir);
 
+  // The tree's directory, made absolute (without resolving symlinks).
   const std::string& root() const { return root_; }
   int root_fd() const { return root_fd_.get(); }
   Kind kind() const { return kind_; }
