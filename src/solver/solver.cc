@@ -244,17 +244,16 @@ Result<std::optional<LayerRef>> BuildRun::ExecuteAndRecord(const Stage& stage, i
   };
   auto outcome = backend_->Execute(request, output, &cancel_);
   const int64_t duration = clock_->NowNanos() - start;
-  if (!outcome.ok()) {
+  Status failed = outcome.status();
+  if (failed.ok())
+    failed = cache_->Record(key, CacheRecord{outcome->layer}).Prefixed("recording the cache");
+  if (!failed.ok()) {
     // The caller prefixes the step's location; the event gets the same text.
-    Emit(ProgressKind::kStepFailed, id, stage.index, label,
-         outcome.status()
-             .Prefixed(StepLocation(*request.step) + ": " + StepSummary(*request.step))
-             .message(),
+    const std::string where = StepLocation(*request.step) + ": " + StepSummary(*request.step);
+    Emit(ProgressKind::kStepFailed, id, stage.index, label, failed.Prefixed(where).message(),
          duration);
-    return outcome.status();
+    return failed;
   }
-  Status recorded = cache_->Record(key, CacheRecord{outcome->layer});
-  if (!recorded.ok()) return recorded.Prefixed("recording the cache");
   Emit(ProgressKind::kStepFinished, id, stage.index, label, "", duration);
   return outcome->layer;
 }
@@ -290,6 +289,10 @@ Result<StageResult> BuildRun::BuildStage(int index) {
         return base.status().Prefixed(stage.location.file + ":" +
                                       std::to_string(stage.location.start_line) + ": FROM " +
                                       stage.base.image);
+      }
+      if (base->digest.empty()) {
+        return Status::Error(stage.location.file + ":" + std::to_string(stage.location.start_line) +
+                             ": FROM " + stage.base.image + ": the image resolved to no digest");
       }
       for (const LayerRef& layer : base->layers) AppendLayer(&state, layer);
       state.config = base->config;

@@ -556,6 +556,43 @@ TEST(SolverTest, ErrorsNameTheStepOrImage) {
   EXPECT_FALSE(Solve(frontend::Plan{}, &backend, &cache, {}).ok());
 }
 
+class BrokenCache : public CacheStore {
+ public:
+  Result<std::optional<CacheRecord>> Lookup(const std::string&) override {
+    if (fail_lookup) return Status::Io("cache.db: disk I/O error");
+    return std::optional<CacheRecord>();
+  }
+  Status Record(const std::string&, const CacheRecord&) override {
+    return Status::Io("cache.db: disk full");
+  }
+  bool fail_lookup = false;
+};
+
+TEST(SolverTest, CacheErrorsFailTheBuildWithTheStep) {
+  frontend::Plan plan = PlanOf("FROM scratch\nRUN x\n");
+  FakeBackend backend;
+  BrokenCache cache;
+  auto record = Solve(plan, &backend, &cache, {});
+  ASSERT_FALSE(record.ok());
+  EXPECT_EQ(record.status().message(),
+            "Dockerfile:2: RUN x: recording the cache: cache.db: disk full");
+  cache.fail_lookup = true;
+  auto lookup = Solve(plan, &backend, &cache, {});
+  ASSERT_FALSE(lookup.ok());
+  EXPECT_EQ(lookup.status().message(),
+            "Dockerfile:2: RUN x: cache lookup: cache.db: disk I/O error");
+}
+
+TEST(SolverTest, BaseImageWithoutDigestIsAnError) {
+  FakeBackend backend;
+  backend.images["nodigest:1"] = BaseImage{};
+  FakeCacheStore cache;
+  auto result = Solve(PlanOf("FROM nodigest:1\nRUN x\n"), &backend, &cache, {});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().message(),
+            "Dockerfile:1: FROM nodigest:1: the image resolved to no digest");
+}
+
 TEST(SolverTest, CacheKeysIgnoreProgressModeAndUnrelatedStageOrder) {
   // The same stage defined after a different set of unrelated stages keeps its keys.
   FakeBackend backend;
