@@ -182,6 +182,38 @@ TEST_F(AddTest, UrlFilenameFromContentDispositionAndExplicitDestination) {
   EXPECT_EQ(root_.Read("etc/app.conf"), TinyHttpServer::kBody);
 }
 
+TEST_F(AddTest, BadChecksumWithLocalSourcesWritesNothingAtAll) {
+  TinyHttpServer server;
+  ctx_.Write("local.txt", "local");
+  Status s =
+      Add({"local.txt", server.Url("/files/app.txt")}, "/mix/", "sha256:" + std::string(64, '1'));
+  ASSERT_FALSE(s.ok());
+  EXPECT_FALSE(root_.Exists("mix"));
+}
+
+// A fetcher that answers from memory, for what a real server rarely does.
+class FakeFetcher : public UrlFetcher {
+ public:
+  Result<FetchedFile> Fetch(const std::string&, int out_fd) override {
+    EXPECT_EQ(write(out_fd, "body", 4), 4);
+    FetchedFile f;
+    f.filename = filename;
+    f.size = 4;
+    f.sha256_hex = Sha256::HexOf("body");
+    return f;
+  }
+  std::string filename;
+};
+
+TEST_F(AddTest, UrlWithoutFileNameNeedsAFileDestination) {
+  FakeFetcher fetcher;
+  Status s = Add({"https://example.com/"}, "/dir/", "", &fetcher);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("cannot determine a file name"), std::string::npos);
+  ASSERT_TRUE(Add({"https://example.com/"}, "/dir/file", "", &fetcher).ok());
+  EXPECT_EQ(root_.Read("dir/file"), "body");
+}
+
 TEST_F(AddTest, UrlHttpErrorNamesTheUrl) {
   TinyHttpServer server;
   Status s = Add({server.Url("/missing")}, "/x/");

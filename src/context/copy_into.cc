@@ -129,6 +129,11 @@ class Copier {
   std::map<std::pair<dev_t, ino_t>, std::string> links_;
 };
 
+struct Download {
+  exec::UniqueFd fd;  // a memfd holding the body
+  FetchedFile file;
+};
+
 Status ParseChecksum(const std::string& checksum, oci::Digest* out) {
   auto d = oci::Digest::Parse(checksum);
   if (!d.ok()) return Status::Invalid("--checksum=" + checksum + ": " + d.status().message());
@@ -189,6 +194,37 @@ Status CopyInto(const BuildContext& source, const CopyRequest& request,
   Copier copier(source, request, &*tree, *owner, *chmod);
   WriteMeta holder = copier.HolderMeta();
   bool dest_is_dir = dest.ends_with_slash || request.parents || tree->IsDirectory(dest.path);
+
+  // Remote sources are downloaded (to memory) and verified before anything
+  // is written, so a bad checksum leaves the destination untouched.
+  std::vector<Download> downloads;
+  if (urls > 0) {
+    std::unique_ptr<UrlFetcher> curl;
+    UrlFetcher* fetcher = env.fetcher;
+    if (fetcher == nullptr) {
+      curl = NewCurlFetcher();
+      fetcher = curl.get();
+    }
+    for (const auto& url : request.sources) {
+      if (!IsRemoteUrl(url)) continue;
+      Download d;
+      d.fd = exec::UniqueFd(memfd_create("distill-add-url", MFD_CLOEXEC));
+      if (!d.fd.valid()) return fail(Status::FromErrno("memfd_create", errno));
+      auto fetched = fetcher->Fetch(url, d.fd.get());
+      if (!fetched.ok()) return fail(fetched.status());
+      if (!want_checksum.empty() && fetched->sha256_hex != want_checksum.hex()) {
+        return Status::Corrupt(where + ": " + url + ": checksum mismatch: expected " +
+                               want_checksum.str() + ", got sha256:" + fetched->sha256_hex);
+      }
+      if (dest_is_dir && fetched->filename.empty()) {
+        return Status::Invalid(where + ": cannot determine a file name from " + url +
+                               "; give a destination file path instead of a directory");
+      }
+      if (lseek(d.fd.get(), 0, SEEK_SET) != 0) return fail(Status::FromErrno("seek", errno));
+      d.file = std::move(fetched).value();
+      downloads.push_back(std::move(d));
+    }
+  }
 
   // Makes the destination directory and the directories of `rel` below it.
   auto make_holders = [&](const std::string& rel) -> Result<exec::UniqueFd> {
@@ -257,40 +293,17 @@ Status CopyInto(const BuildContext& source, const CopyRequest& request,
         fail(tree->WriteFileFromFd(parent_fd.get(), Base(target), target, mem.get(), meta)));
   }
 
-  if (urls > 0) {
-    std::unique_ptr<UrlFetcher> curl;
-    UrlFetcher* fetcher = env.fetcher;
-    if (fetcher == nullptr) {
-      curl = NewCurlFetcher();
-      fetcher = curl.get();
+  for (auto& download : downloads) {
+    exec::UniqueFd parent_fd;
+    std::string target;
+    DISTILL_RETURN_IF_ERROR(fail(file_target(download.file.filename, &parent_fd, &target)));
+    WriteMeta meta = copier.HolderMeta();
+    meta.mode = chmod->value_or(0600);
+    if (download.file.mtime_seconds) {
+      meta.mtime = timespec{static_cast<time_t>(*download.file.mtime_seconds), 0};
     }
-    for (const auto& url : request.sources) {
-      if (!IsRemoteUrl(url)) continue;
-      // Downloaded to memory first: nothing is written unless it verifies.
-      exec::UniqueFd mem(memfd_create("distill-add-url", MFD_CLOEXEC));
-      if (!mem.valid()) return fail(Status::FromErrno("memfd_create", errno));
-      auto fetched = fetcher->Fetch(url, mem.get());
-      if (!fetched.ok()) return fail(fetched.status());
-      if (!want_checksum.empty() && fetched->sha256_hex != want_checksum.hex()) {
-        return Status::Corrupt(where + ": " + url + ": checksum mismatch: expected " +
-                               want_checksum.str() + ", got sha256:" + fetched->sha256_hex);
-      }
-      if (dest_is_dir && fetched->filename.empty()) {
-        return Status::Invalid(where + ": cannot determine a file name from " + url +
-                               "; give a destination file path instead of a directory");
-      }
-      exec::UniqueFd parent_fd;
-      std::string target;
-      DISTILL_RETURN_IF_ERROR(fail(file_target(fetched->filename, &parent_fd, &target)));
-      if (lseek(mem.get(), 0, SEEK_SET) != 0) return fail(Status::FromErrno("seek", errno));
-      WriteMeta meta = copier.HolderMeta();
-      meta.mode = chmod->value_or(0600);
-      if (fetched->mtime_seconds) {
-        meta.mtime = timespec{static_cast<time_t>(*fetched->mtime_seconds), 0};
-      }
-      DISTILL_RETURN_IF_ERROR(
-          fail(tree->WriteFileFromFd(parent_fd.get(), Base(target), target, mem.get(), meta)));
-    }
+    DISTILL_RETURN_IF_ERROR(fail(
+        tree->WriteFileFromFd(parent_fd.get(), Base(target), target, download.fd.get(), meta)));
   }
   return fail(tree->FinishDirectories());
 }
