@@ -44,6 +44,13 @@
 // Heredoc sources (`COPY <<EOF /dst`) are written as files named by their
 // delimiter, mode 0644 unless --chmod, owned per --chown.
 //
+// Known, deliberate differences from BuildKit: a directory that already exists
+// in the destination keeps its mode (BuildKit re-applies the source's); a
+// symlink to a directory met below the destination is entered (inside the
+// rootfs) where BuildKit refuses "cannot copy to non-directory"; sockets are
+// skipped and fifos copied where BuildKit fails on both; an unknown --chown
+// name is an error (as in the classic builder) where BuildKit falls back to 0.
+//
 // On error the destination may hold part of the copy: the caller works in a
 // scratch snapshot that it discards on failure.
 #pragma once
