@@ -122,6 +122,32 @@ Result<bool> ParagraphReader::Next(Paragraph* out) {
   return !fields.empty();
 }
 
+std::string FormatParagraph(const Paragraph& paragraph) {
+  std::string out;
+  for (const ControlField& f : paragraph.fields()) {
+    out += f.name;
+    out += ':';
+    size_t start = 0;
+    bool first = true;
+    while (true) {
+      size_t nl = f.value.find('\n', start);
+      std::string_view line = std::string_view(f.value).substr(
+          start, nl == std::string::npos ? std::string::npos : nl - start);
+      if (first) {
+        if (!line.empty()) out += ' ';
+        out += line;
+        first = false;
+      } else {
+        out += line.empty() ? " ." : " " + std::string(line);
+      }
+      out += '\n';
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+  }
+  return out;
+}
+
 Result<std::vector<Paragraph>> ParseControl(std::string_view text, std::string source_name,
                                             ControlOptions options) {
   StringReader reader{std::string(text)};

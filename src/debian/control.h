@@ -73,6 +73,11 @@ class ParagraphReader {
   size_t line_number_ = 0;
 };
 
+// Writes a paragraph back as deb822 text ending in '\n' (no blank line after
+// it): the inverse of the parser, so that the control file of a package can
+// be written into an image's dpkg status. Empty lines inside a value become " .".
+std::string FormatParagraph(const Paragraph& paragraph);
+
 // Parses a whole document held in memory.
 Result<std::vector<Paragraph>> ParseControl(std::string_view text, std::string source_name,
                                             ControlOptions options = {});

@@ -120,6 +120,25 @@ TEST(ControlTest, StreamingReaderHandlesSmallReadsAndNoFinalNewline) {
   EXPECT_FALSE(*got);
 }
 
+TEST(ControlTest, FormatRoundTrips) {
+  const std::string text =
+      "Package: hello\n"
+      "Version: 2.10-3\n"
+      "SHA256:\n"
+      " 0123 10 main/Contents-all\n"
+      "Description: example package\n"
+      " first line\n"
+      " .\n"
+      "  indented\n";
+  auto ps = ParseControl(text, "control");
+  ASSERT_TRUE(ps.ok());
+  EXPECT_EQ(FormatParagraph((*ps)[0]), text);
+  Paragraph p;
+  p.Set("Package", "x");
+  p.Set("Empty", "");
+  EXPECT_EQ(FormatParagraph(p), "Package: x\nEmpty:\n");
+}
+
 TEST(ControlTest, SetReplacesOrAppends) {
   Paragraph p;
   p.Set("Package", "a");

@@ -267,9 +267,9 @@ Result<std::string> GpgvVerifier::VerifyClearsigned(std::string_view signed_text
 
 Result<std::string> GpgvVerifier::VerifyDetached(std::string_view data, std::string_view signature,
                                                  const TrustedKeys& keys, const std::string& url) {
-  DISTILL_RETURN_IF_ERROR(Run({{"Release", data}, {"Release.gpg", signature}},
-                              {"Release.gpg", "Release"}, keys, "", url)
-                              .status());
+  auto verified = Run({{"Release", data}, {"Release.gpg", signature}}, {"Release.gpg", "Release"},
+                      keys, "", url);
+  if (!verified.ok()) return verified.status();
   return std::string(data);
 }
 
