@@ -153,6 +153,7 @@ std::optional<std::string> StatCache::Lookup(const std::string& key, const struc
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
   const Entry& e = it->second;
+  e.used = true;
   int64_t mtime = Ns(st.st_mtim);
   int64_t ctime = Ns(st.st_ctim);
   if (e.size != static_cast<uint64_t>(st.st_size) || e.mtime_ns != mtime || e.ctime_ns != ctime ||
@@ -173,6 +174,7 @@ void StatCache::Store(const std::string& key, const struct stat& st, const std::
   e.inode = static_cast<uint64_t>(st.st_ino);
   e.mode = st.st_mode;
   e.hashed_at_ns = hashed_at_ns;
+  e.used = true;
   std::lock_guard<std::mutex> lock(mu_);
   entries_[key] = std::move(e);
   dirty_ = true;
@@ -185,6 +187,12 @@ size_t StatCache::size() const {
 
 Status StatCache::Save() {
   std::lock_guard<std::mutex> lock(mu_);
+  if (entries_.size() > max_entries_) {
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      it = it->second.used ? std::next(it) : entries_.erase(it);
+    }
+    dirty_ = true;
+  }
   if (path_.empty() || !dirty_) return Status::Ok();
   std::string text(kHeader);
   text += '\n';

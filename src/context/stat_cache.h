@@ -17,7 +17,9 @@
 // with another version or a malformed line is discarded (a cache may always be
 // rebuilt). Save() writes a temporary file, fsyncs and renames it over the old
 // one, so a reader never sees half a cache; with concurrent builds the last
-// writer wins. Entries are kept until the file is deleted (no eviction yet).
+// writer wins. Entries not used since Load are dropped on Save once the cache
+// holds more than max_entries (so one cache file can serve many contexts
+// without growing without bound).
 //
 // Thread-safety: all methods may be called concurrently.
 #pragma once
@@ -40,6 +42,9 @@ class StatCache {
   // Loads the cache kept at `path` (missing or unreadable → empty). An empty
   // `path` gives a cache that lives in memory only.
   static Result<std::unique_ptr<StatCache>> Load(const std::string& path);
+
+  static constexpr size_t kDefaultMaxEntries = 200000;
+  void set_max_entries(size_t n) { max_entries_ = n; }
 
   // The recorded digest (lowercase hex) when `st` still describes the file the
   // digest was computed from and the entry is not racily clean.
@@ -67,6 +72,7 @@ class StatCache {
     uint64_t inode = 0;
     uint32_t mode = 0;
     int64_t hashed_at_ns = 0;
+    mutable bool used = false;  // looked up or stored since Load
   };
   explicit StatCache(std::string path) : path_(std::move(path)) {}
   Status Parse(const std::string& text);
@@ -75,6 +81,7 @@ class StatCache {
   mutable std::mutex mu_;
   std::map<std::string, Entry> entries_;
   bool dirty_ = false;
+  size_t max_entries_ = kDefaultMaxEntries;
 };
 
 }  // namespace distill::context

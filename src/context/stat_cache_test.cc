@@ -129,6 +129,27 @@ TEST(StatCacheTest, DamagedOrForeignFilesStartEmpty) {
   }
 }
 
+TEST(StatCacheTest, UnusedEntriesAreDroppedOverTheCap) {
+  TempTree store;
+  std::string path = store.Path("c");
+  struct stat st {};
+  {
+    auto cache = StatCache::Load(path);
+    for (int i = 0; i < 5; ++i)
+      (*cache)->Store("old" + std::to_string(i), st, std::string(64, 'a'), 1);
+    ASSERT_TRUE((*cache)->Save().ok());
+  }
+  auto cache = StatCache::Load(path);
+  ASSERT_EQ((*cache)->size(), 5u);
+  (*cache)->set_max_entries(3);
+  (*cache)->Lookup("old1", st);
+  (*cache)->Store("new", st, std::string(64, 'b'), 1);
+  ASSERT_TRUE((*cache)->Save().ok());
+  EXPECT_EQ((*cache)->size(), 2u);  // old1 (looked up) and new
+  auto reloaded = StatCache::Load(path);
+  EXPECT_EQ((*reloaded)->size(), 2u);
+}
+
 TEST(StatCacheTest, SaveIntoMissingDirectoryFails) {
   auto cache = StatCache::Load("/nonexistent-distill-dir/stat-cache");
   ASSERT_TRUE(cache.ok());
