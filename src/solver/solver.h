@@ -5,8 +5,15 @@
 //
 // Each step gets a cache key (cache_key.h) chained from its parent's; a step
 // that changes the filesystem is looked up in the CacheStore and only executed
-// on a miss (then recorded). Metadata steps (ENV, LABEL, CMD, ...) chain keys
-// and update the config but never reach the Backend.
+// on a miss (then recorded). Within one build a key runs at most once: a stage
+// reaching a key another stage is executing waits for that result (shown as
+// CACHED). Metadata steps (ENV, LABEL, CMD, ...) chain keys and update the
+// config but never reach the Backend.
+//
+// Base images: the frontend's step env is used when it knew the base's config
+// (Stage::base_config_resolved); otherwise the env is rebuilt from the config
+// ResolveBase returns (StepEnv). A base's ONBUILD triggers only run when the
+// frontend resolved the base at plan time (PlanOptions::resolve_image_config).
 //
 // The first failure cancels the build's CancelToken, waits for the running
 // steps to return, and is what Solve returns: "Dockerfile:12: RUN make: exit
