@@ -1,6 +1,7 @@
 #include "debian/resolver.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 namespace distill::debian {
@@ -313,6 +314,42 @@ Result<Resolution> Resolve(const PackageUniverse& universe, const std::vector<st
   }
   DISTILL_RETURN_IF_ERROR(resolver.Run());
   return std::move(resolver).Finish();
+}
+
+std::vector<const Package*> InstallOrder(const Resolution& resolution) {
+  std::map<std::string, const Package*> by_name;
+  std::map<std::string, std::vector<const Package*>> by_provided;
+  for (const Package* p : resolution.packages) {
+    by_name[p->name] = p;
+    for (const Dependency& prov : p->provides) by_provided[prov.name].push_back(p);
+  }
+  // The chosen package that meets a group (first alternative that one meets).
+  auto met_by = [&](const DependencyGroup& group) -> const Package* {
+    for (const Dependency& d : group) {
+      auto it = by_name.find(d.name);
+      if (it != by_name.end() && d.VersionMatches(it->second->version)) return it->second;
+      auto prov = by_provided.find(d.name);
+      if (prov != by_provided.end() && !prov->second.empty()) return prov->second.front();
+    }
+    return nullptr;
+  };
+  enum class Mark { kNone, kVisiting, kDone };
+  std::map<const Package*, Mark> marks;
+  std::vector<const Package*> order;
+  std::function<void(const Package*)> visit = [&](const Package* p) {
+    Mark& mark = marks[p];
+    if (mark != Mark::kNone) return;  // done, or a cycle: break it here
+    mark = Mark::kVisiting;
+    for (const auto* groups : {&p->pre_depends, &p->depends}) {
+      for (const DependencyGroup& g : *groups) {
+        if (const Package* q = met_by(g); q != nullptr && q != p) visit(q);
+      }
+    }
+    marks[p] = Mark::kDone;
+    order.push_back(p);
+  };
+  for (const auto& [name, p] : by_name) visit(p);
+  return order;
 }
 
 }  // namespace distill::debian

@@ -85,4 +85,10 @@ struct Resolution {
 Result<Resolution> Resolve(const PackageUniverse& universe, const std::vector<std::string>& roots,
                            const ResolveOptions& options = {});
 
+// The chosen packages in an order to unpack and configure them: each after
+// the packages it Pre-Depends on and Depends on, where the dependencies allow
+// (a cycle, such as libc6 ↔ libgcc-s1, is broken at the package reached
+// first, walking names in sorted order). Deterministic.
+std::vector<const Package*> InstallOrder(const Resolution& resolution);
+
 }  // namespace distill::debian

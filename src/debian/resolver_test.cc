@@ -203,5 +203,31 @@ TEST_F(ResolverTest, RootsVersionsExcludesAndEssential) {
   EXPECT_NE(std::find(names.begin(), names.end(), "tar=1.34+dfsg-1.2"), names.end());
 }
 
+TEST_F(ResolverTest, InstallOrderPutsDependenciesFirst) {
+  auto r = Resolve(universe_, {"python3-minimal"});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  auto order = InstallOrder(*r);
+  ASSERT_EQ(order.size(), r->packages.size());
+  std::map<std::string, size_t> position;
+  for (size_t i = 0; i < order.size(); ++i) position[order[i]->name] = i;
+  // Every dependency comes first, except across the libc6 ↔ libgcc-s1 cycle.
+  for (const Package* p : order) {
+    for (const auto* groups : {&p->pre_depends, &p->depends}) {
+      for (const DependencyGroup& g : *groups) {
+        const std::string& dep = g.front().name;
+        if (!position.count(dep)) continue;
+        if (p->name == "libgcc-s1" && dep == "libc6") continue;
+        EXPECT_LT(position[dep], position[p->name]) << p->name << " needs " << dep;
+      }
+    }
+  }
+  std::vector<std::string> names;
+  for (const Package* p : order) names.push_back(p->name);
+  EXPECT_EQ(names.front(), "gcc-12-base");
+  EXPECT_EQ(names.back(), "python3-minimal");
+  auto again = InstallOrder(*r);
+  EXPECT_EQ(again, order);
+}
+
 }  // namespace
 }  // namespace distill::debian
