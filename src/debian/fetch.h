@@ -75,8 +75,9 @@ class Downloader {
   Result<std::string> FetchText(const std::string& url, size_t max_bytes = 64 << 20);
 
   // The path of a verified copy of the file in the cache: reused when present
-  // (its hash checked once per process), else downloaded and checked. A hash
-  // or size mismatch is a kCorrupt error naming the URL.
+  // (its hash checked the first time this Downloader uses it; a process
+  // normally has one Downloader), else downloaded and checked. A hash or size
+  // mismatch is a kCorrupt error naming the URL.
   Result<std::string> Fetch(const DownloadRequest& request);
 
   // Fetch for many files, `parallel` at a time; results in request order.
