@@ -1,6 +1,7 @@
 #include "context/copy_into.h"
 
 #include <gtest/gtest.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
 #include <cerrno>
@@ -329,6 +330,27 @@ TEST_F(CopyIntoTest, CopyFromStageRootfsKeepsOwnership) {
   EXPECT_EQ(st.st_mode & 07777, 0755u);
   if (geteuid() == 0) {
     EXPECT_EQ(st.st_uid, 12u);
+  }
+}
+
+TEST_F(CopyIntoTest, FifosAndDevicesFromAStage) {
+  TempTree stage;
+  stage.Mkdir("dev");
+  ASSERT_EQ(mkfifo(stage.Path("dev/pipe").c_str(), 0600), 0);
+  ASSERT_EQ(chmod(stage.Path("dev/pipe").c_str(), 0620), 0);
+  bool devices =
+      geteuid() == 0 && mknod(stage.Path("dev/null").c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0;
+  auto from = BuildContext::OpenStageRootfs(stage.root());
+  ASSERT_TRUE(from.ok());
+  Status s = CopyInto(*from, Req({"/dev"}, "/dev/"), root_.root());
+  ASSERT_TRUE(s.ok()) << s.message();
+  struct stat pipe = root_.Lstat("dev/pipe");
+  EXPECT_TRUE(S_ISFIFO(pipe.st_mode));
+  EXPECT_EQ(pipe.st_mode & 07777, 0620u);
+  if (devices) {
+    struct stat null = root_.Lstat("dev/null");
+    EXPECT_TRUE(S_ISCHR(null.st_mode));
+    EXPECT_EQ(null.st_rdev, makedev(1, 3));
   }
 }
 
