@@ -178,8 +178,10 @@ Status DestTree::WriteFileFromFd(int dir_fd, const std::string& name, const std:
       openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!out.valid()) return Status::FromErrno("create " + path + " in " + rootfs_, errno);
   DISTILL_RETURN_IF_ERROR(CopyFileData(src_fd, out.get(), path));
+  DISTILL_RETURN_IF_ERROR(ApplyMeta(out.get(), path, meta, false));
+  // After chown, which would drop security.capability again.
   CopyXattrs(src_fd, out.get());
-  return ApplyMeta(out.get(), path, meta, false);
+  return Status::Ok();
 }
 
 Status DestTree::WriteSymlink(int dir_fd, const std::string& name, const std::string& path,
