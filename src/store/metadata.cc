@@ -64,6 +64,14 @@ CREATE TABLE containers (
 ALTER TABLE snapshots ADD COLUMN dir_id INTEGER;
 CREATE UNIQUE INDEX snapshots_by_dir ON snapshots(dir_id);
 )sql",
+    // 2 -> 3: a build cache record describes its layer fully (src/builder/), so a
+    // hit needs no blob read. result_digest stays the layer blob (the GC root);
+    // "" for a step that made no layer.
+    R"sql(
+ALTER TABLE cache_records ADD COLUMN media_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE cache_records ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cache_records ADD COLUMN diff_id TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == MetadataDb::kSchemaVersion);
@@ -295,6 +303,39 @@ Status MetadataDb::DeleteLease(const std::string& lease_id) {
 Result<int> MetadataDb::DeleteExpiredLeases(int64_t now_unix) {
   DISTILL_ASSIGN_OR_RETURN(auto q, db_->Prepare("DELETE FROM leases WHERE expires_unix <= ?"));
   DISTILL_RETURN_IF_ERROR(q->Bind(1, now_unix).Run());
+  return db_->changes();
+}
+
+Status MetadataDb::PutCacheRecord(const std::string& key, const CacheRecordRow& row,
+                                  int64_t now_unix) {
+  DISTILL_ASSIGN_OR_RETURN(auto q, db_->Prepare(R"sql(
+INSERT INTO cache_records (cache_key, result_digest, media_type, size, diff_id, created_unix,
+                           last_used_unix)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+ON CONFLICT(cache_key) DO UPDATE SET result_digest = ?2, media_type = ?3, size = ?4,
+                                     diff_id = ?5, last_used_unix = ?6)sql"));
+  q->Bind(1, key).Bind(2, row.result_digest).Bind(3, row.media_type).Bind(4, row.size);
+  q->Bind(5, row.diff_id).Bind(6, now_unix);
+  return q->Run();
+}
+
+Result<std::optional<CacheRecordRow>> MetadataDb::GetCacheRecord(const std::string& key) {
+  DISTILL_ASSIGN_OR_RETURN(
+      auto q, db_->Prepare("SELECT result_digest, media_type, size, diff_id FROM cache_records "
+                           "WHERE cache_key = ?"));
+  q->Bind(1, key);
+  DISTILL_ASSIGN_OR_RETURN(bool row, q->Step());
+  if (!row) return std::optional<CacheRecordRow>();
+  CacheRecordRow out;
+  out.result_digest = q->ColumnText(0);
+  out.media_type = q->ColumnText(1);
+  out.size = q->ColumnInt(2);
+  out.diff_id = q->ColumnText(3);
+  return std::optional<CacheRecordRow>(std::move(out));
+}
+
+Result<int> MetadataDb::DeleteCacheRecords() {
+  DISTILL_RETURN_IF_ERROR(db_->Exec("DELETE FROM cache_records"));
   return db_->changes();
 }
 

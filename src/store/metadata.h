@@ -33,9 +33,17 @@ struct ImageRecord {
   int64_t created_unix = 0;
 };
 
+// One build cache record: a step's cache key -> its layer (src/builder/).
+struct CacheRecordRow {
+  std::string result_digest;  // the layer blob ("sha256:..."); "" when the step made no layer
+  std::string media_type;
+  int64_t size = 0;
+  std::string diff_id;
+};
+
 class MetadataDb {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // `path` may be ":memory:" for tests.
   static Result<std::unique_ptr<MetadataDb>> Open(const std::string& path);
@@ -77,6 +85,13 @@ class MetadataDb {
   Status AddToLease(const std::string& lease_id, const oci::Digest& digest);
   Status DeleteLease(const std::string& lease_id);
   Result<int> DeleteExpiredLeases(int64_t now_unix);
+
+  // --- build cache -----------------------------------------------------------------
+  // A record's layer blob is a GC root for as long as the record exists.
+  Status PutCacheRecord(const std::string& key, const CacheRecordRow& row, int64_t now_unix);
+  Result<std::optional<CacheRecordRow>> GetCacheRecord(const std::string& key);
+  // Drops the whole build cache (`prune --all`); returns how many records went.
+  Result<int> DeleteCacheRecords();
 
   // --- GC --------------------------------------------------------------------------
   // Digests reachable from a GC root (tag, unexpired lease, cache record) through

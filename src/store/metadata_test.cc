@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "util/file_system.h"
@@ -32,6 +33,35 @@ TEST_F(MetadataTest, FreshDatabaseHasTheCurrentSchema) {
   for (const char* table : {"cache_records", "snapshots", "containers", "leases"}) {
     EXPECT_TRUE(db_->db()->Exec(std::string("SELECT count(*) FROM ") + table).ok()) << table;
   }
+}
+
+TEST_F(MetadataTest, CacheRecordsAreGcRootsUntilDropped) {
+  auto missing = db_->GetCacheRecord("sha256:nokey");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  CacheRecordRow row{D("layer").str(), "application/vnd.oci.image.layer.v1.tar+gzip", 42,
+                     D("tar").str()};
+  ASSERT_TRUE(db_->PutCacheRecord("k1", row, 10).ok());
+  ASSERT_TRUE(db_->PutCacheRecord("k2", CacheRecordRow{}, 10).ok());  // no layer
+  auto got = db_->GetCacheRecord("k1");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->result_digest, row.result_digest);
+  EXPECT_EQ((*got)->media_type, row.media_type);
+  EXPECT_EQ((*got)->size, 42);
+  EXPECT_EQ((*got)->diff_id, row.diff_id);
+  auto reach = db_->ReachableDigests(100);
+  ASSERT_TRUE(reach.ok());
+  EXPECT_TRUE(std::binary_search(reach->begin(), reach->end(), D("layer").str()));
+  // Re-recording a key replaces its result.
+  row.result_digest = D("layer2").str();
+  ASSERT_TRUE(db_->PutCacheRecord("k1", row, 11).ok());
+  EXPECT_EQ((*db_->GetCacheRecord("k1"))->result_digest, D("layer2").str());
+  auto dropped = db_->DeleteCacheRecords();
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(*dropped, 2);
+  EXPECT_FALSE(db_->GetCacheRecord("k1")->has_value());
+  reach = db_->ReachableDigests(100);
+  EXPECT_FALSE(std::binary_search(reach->begin(), reach->end(), D("layer2").str()));
 }
 
 TEST_F(MetadataTest, TagLookupListUntag) {

@@ -1,0 +1,64 @@
+// Build: the whole of `distill build` below the CLI — Dockerfile text and a
+// context directory in, an image in the store (and optional outputs) out.
+// Parse → plan (with base configs read from the store) → solve over the real
+// backend and the store's build cache → write the image and tag it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "builder/secrets.h"
+#include "exec/cancel.h"
+#include "exec/process_spec.h"
+#include "oci/digest.h"
+#include "solver/progress.h"
+#include "solver/solver.h"
+#include "util/status.h"
+
+namespace distill::builder {
+
+struct BuildRequest {
+  std::string store_root;
+  std::string context_dir;      // a directory
+  std::string dockerfile_name;  // for messages ("Dockerfile", "-")
+  std::string dockerfile_text;
+  std::string dockerfile_path;  // on disk, for <Dockerfile>.dockerignore; "" for stdin
+  std::string target;
+  std::map<std::string, std::string> build_args;
+  std::string platform;
+  std::vector<std::string> tags;
+  std::map<std::string, std::string> labels;
+  bool no_cache = false;
+  std::vector<std::string> no_cache_filter;
+  exec::NetworkMode network = exec::NetworkMode::kHost;
+  SecretValues secrets;
+  int jobs = 0;
+  std::optional<int64_t> source_date_epoch;
+  solver::ProgressSink* progress = nullptr;
+  // Cancelled from a signal handler (CancelOnInterrupt): stops the build.
+  exec::CancelToken* interrupt = nullptr;
+};
+
+struct BuildOutcome {
+  oci::Digest image;  // the manifest digest (the image ID)
+  solver::BuildStats stats;
+};
+
+Result<BuildOutcome> Build(const BuildRequest& request);
+
+// `--output` destinations: "type=oci,dest=F.tar", "type=docker,dest=F.tar",
+// "type=local,dest=DIR" (the image's root file system as files).
+struct OutputSpec {
+  std::string type;
+  std::string dest;
+};
+Result<OutputSpec> ParseOutputSpec(const std::string& text);
+
+// Writes the stored image `image` to `output`.
+Status ExportOutput(const std::string& store_root, const oci::Digest& image,
+                    const OutputSpec& output);
+
+}  // namespace distill::builder
