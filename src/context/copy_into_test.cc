@@ -284,6 +284,22 @@ TEST_F(CopyIntoTest, XattrsArePreservedWhereSupported) {
   EXPECT_EQ(std::string(buf, 4), "kept");
 }
 
+TEST_F(CopyIntoTest, FileCapabilitiesSurviveChown) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  // VFS_CAP_REVISION_2 | effective, CAP_NET_BIND_SERVICE permitted.
+  uint32_t caps[5] = {0x02000001, 1u << 10, 0, 0, 0};
+  if (setxattr(ctx_.Path("a.txt").c_str(), "security.capability", caps, sizeof caps, 0) != 0) {
+    GTEST_SKIP() << "no security xattrs on this file system";
+  }
+  CopyRequest r = Req({"a.txt"}, "/cap/");
+  r.chown = "1000";
+  ASSERT_TRUE(Copy(r).ok());
+  uint32_t got[5] = {0};
+  ssize_t n = getxattr(root_.Path("cap/a.txt").c_str(), "security.capability", got, sizeof got);
+  ASSERT_EQ(n, static_cast<ssize_t>(sizeof caps));
+  EXPECT_EQ(got[1], 1u << 10);
+}
+
 TEST_F(CopyIntoTest, HardlinksWithinACopyStayLinked) {
   ctx_.Write("h/one", "same");
   ASSERT_EQ(link(ctx_.Path("h/one").c_str(), ctx_.Path("h/two").c_str()), 0);
