@@ -272,6 +272,11 @@ Result<BootstrapResult> BootstrapImage(store::Store& store, const Recipe& recipe
   DISTILL_RETURN_IF_ERROR(RunInRootfs(root, "dpkg --configure -a --force-confold",
                                       image + ": dpkg --configure -a", binds));
   DISTILL_RETURN_IF_ERROR(RemoveRootfsPath(root, std::string(kDebsInSandbox).substr(1)));
+  if (recipe.slim) {
+    // dpkg's filter lets some entries through (doc symlinks to another
+    // package's doc directory, files maintainer scripts write): drop them too.
+    DISTILL_RETURN_IF_ERROR(RemoveSlimExcluded(root).status());
+  }
 
   // 5. apt as the image's users will use it: the host's mirrors, the keyring.
   DISTILL_RETURN_IF_ERROR(
@@ -289,6 +294,9 @@ Result<BootstrapResult> BootstrapImage(store::Store& store, const Recipe& recipe
   }
 
   // 6. Clean up and store the tree as one layer.
+  if (recipe.slim && !recipe.packages.empty()) {
+    DISTILL_RETURN_IF_ERROR(RemoveSlimExcluded(root).status());
+  }
   DISTILL_RETURN_IF_ERROR(RemoveRootfsPath(root, kPolicyRcPath));
   DISTILL_RETURN_IF_ERROR(CleanRootfs(root));
   int64_t epoch = SourceDateEpoch().value_or(archive.newest_release);
