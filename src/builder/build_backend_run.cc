@@ -3,6 +3,7 @@
 // user, workdir, network and --mount's, its output streamed line by line to
 // the solver, and the overlay's upper directory committed as the layer.
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -29,15 +30,30 @@ const char* const kSandboxPlaceholders[] = {"/proc",      "/dev",          "/sys
 constexpr size_t kTailLines = 10;
 
 // Reads the step's output pipe on its own thread and hands out whole lines.
+// Stop() ends it once everything already written has been read: EOF alone is
+// not enough, since a sandbox another stage forks at the same moment may hold
+// a copy of the write end for as long as it runs.
 class OutputPump {
  public:
   OutputPump(exec::UniqueFd read_end, const solver::OutputFn& output)
-      : fd_(std::move(read_end)), output_(output), thread_([this] { Loop(); }) {}
-  // Waits for EOF (every writer closed).
-  void Join() {
-    if (thread_.joinable()) thread_.join();
+      : fd_(std::move(read_end)), output_(output) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0) {
+      stop_read_ = exec::UniqueFd(fds[0]);
+      stop_write_ = exec::UniqueFd(fds[1]);
+    }
+    fcntl(fd_.get(), F_SETFL, fcntl(fd_.get(), F_GETFL) | O_NONBLOCK);
+    thread_ = std::thread([this] { Loop(); });
   }
-  ~OutputPump() { Join(); }
+  // Call once the writers are dead: drains what is left, then returns.
+  void Stop() {
+    if (!thread_.joinable()) return;
+    char byte = 0;
+    while (write(stop_write_.get(), &byte, 1) < 0 && errno == EINTR) {
+    }
+    thread_.join();
+  }
+  ~OutputPump() { Stop(); }
   const std::deque<std::string>& tail() const { return tail_; }
 
  private:
@@ -47,26 +63,40 @@ class OutputPump {
     tail_.push_back(std::move(line));
     if (tail_.size() > kTailLines) tail_.pop_front();
   }
-  void Loop() {
-    std::string pending;
+  // Reads what is available; false at EOF.
+  bool Drain() {
     char buf[8192];
     for (;;) {
       ssize_t n = read(fd_.get(), buf, sizeof(buf));
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      pending.append(buf, static_cast<size_t>(n));
+      if (n < 0) return true;  // EAGAIN: nothing more for now
+      if (n == 0) return false;
+      pending_.append(buf, static_cast<size_t>(n));
       size_t start = 0, nl;
-      while ((nl = pending.find('\n', start)) != std::string::npos) {
-        Emit(pending.substr(start, nl - start));
+      while ((nl = pending_.find('\n', start)) != std::string::npos) {
+        Emit(pending_.substr(start, nl - start));
         start = nl + 1;
       }
-      pending.erase(0, start);
+      pending_.erase(0, start);
     }
-    if (!pending.empty()) Emit(pending);
+  }
+  void Loop() {
+    for (;;) {
+      pollfd fds[2] = {{fd_.get(), POLLIN, 0}, {stop_read_.get(), POLLIN, 0}};
+      if (poll(fds, 2, -1) < 0 && errno != EINTR) break;
+      if (!Drain()) break;
+      if (fds[1].revents & POLLIN) {
+        Drain();
+        break;
+      }
+    }
+    if (!pending_.empty()) Emit(std::move(pending_));
   }
 
   exec::UniqueFd fd_;
+  exec::UniqueFd stop_read_, stop_write_;
   const solver::OutputFn& output_;
+  std::string pending_;
   std::deque<std::string> tail_;
   std::thread thread_;
 };
@@ -161,6 +191,8 @@ Result<solver::StepOutcome> BuildBackend::ExecuteRun(const solver::StepRequest& 
         break;
       }
       case dockerfile::MountType::kSecret: {
+        // With env= and no target, the secret is an environment variable only.
+        const bool as_file = !m.target.empty() || m.env.empty();
         auto it = options_.secrets.find(m.id);
         if (it == options_.secrets.end()) {
           if (m.required) {
@@ -170,10 +202,13 @@ Result<solver::StepOutcome> BuildBackend::ExecuteRun(const solver::StepRequest& 
           }
           continue;
         }
-        DISTILL_ASSIGN_OR_RETURN(std::string file, mounts.SecretFile(store_root, it->second, m));
-        spec.binds.push_back({file, target, true});
         if (!m.env.empty()) spec.env.push_back(m.env + "=" + it->second);
-        break;
+        if (!as_file) continue;
+        const std::string file_target = m.target.empty() ? "/run/secrets/" + m.id : target;
+        DISTILL_ASSIGN_OR_RETURN(std::string file, mounts.SecretFile(store_root, it->second, m));
+        spec.binds.push_back({file, file_target, true});
+        placeholders.push_back(file_target);
+        continue;
       }
       case dockerfile::MountType::kSsh:
         if (m.required) {
@@ -232,7 +267,7 @@ Result<solver::StepOutcome> BuildBackend::ExecuteRun(const solver::StepRequest& 
     return exec::Run(spec, run_options);
   }();
   write_end.Reset();
-  pump.Join();
+  pump.Stop();
   if (!status.ok()) return status.status();
   if (!status->ok()) {
     std::string message = status->signal != 0 ? "killed by signal " + std::to_string(status->signal)

@@ -1,16 +1,26 @@
-// `distill build`: for now only `--dry-run`, which prints the build plan (the
-// stages in run order, what is skipped and why, every step expanded). Building
-// joins once the solver exists; until then a build without --dry-run says so.
+// `distill build`: parses the flags, reads the Dockerfile (a file or stdin)
+// and the context (a directory, or a tar on stdin), and calls builder::Build.
+// Progress goes to stderr, the image ID to stdout. `--dry-run` prints the
+// build plan instead (the stages in run order, what is skipped and why).
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
+#include "builder/build.h"
+#include "builder/context_tar.h"
+#include "builder/secrets.h"
 #include "cli/verbs.h"
 #include "dockerfile/parser.h"
+#include "exec/cancel.h"
 #include "frontend/build_plan.h"
 #include "frontend/render.h"
+#include "solver/progress_mode.h"
+#include "store/store_root.h"
 
 namespace distill::cli {
 
@@ -21,19 +31,41 @@ struct BuildFlags {
   std::string file;
   std::string target;
   std::vector<std::string> build_args;
+  std::vector<std::string> tags;
+  std::vector<std::string> labels;
+  std::vector<std::string> secrets;
+  std::vector<std::string> no_cache_filter;
+  std::vector<std::string> outputs;
   std::string platform;
+  std::string network = "default";
+  std::string iidfile;
+  std::string progress = "auto";
   std::string format = "text";
+  int jobs = 0;
+  bool no_cache = false;
+  bool quiet = false;
   bool dry_run = false;
 };
 
+const char* GetEnv(const char* name) {
+  return std::getenv(name);
+}
+
 // Reads the Dockerfile: "-" is stdin, else a path (default CONTEXT/Dockerfile).
-Result<std::pair<std::string, std::string>> ReadDockerfile(const BuildFlags& flags) {
+// Returns {name for messages, path on disk ("" for stdin), text}.
+struct DockerfileText {
+  std::string name;
+  std::string path;
+  std::string text;
+};
+
+Result<DockerfileText> ReadDockerfile(const BuildFlags& flags, const std::string& context_dir) {
   if (flags.file == "-") {
     std::ostringstream text;
     text << std::cin.rdbuf();
-    return std::make_pair(std::string("-"), text.str());
+    return DockerfileText{"Dockerfile", "", text.str()};
   }
-  std::string path = flags.file.empty() ? flags.context + "/Dockerfile" : flags.file;
+  std::string path = flags.file.empty() ? context_dir + "/Dockerfile" : flags.file;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return Status::Invalid("Dockerfile " + path + " is a directory (name the file with -f)");
@@ -46,7 +78,17 @@ Result<std::pair<std::string, std::string>> ReadDockerfile(const BuildFlags& fla
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return Status::Io("error reading Dockerfile " + path);
-  return std::make_pair(path, text.str());
+  // Messages say "Dockerfile:12" for the default name, the file's name otherwise.
+  std::string name = std::filesystem::path(path).filename().string();
+  return DockerfileText{name, path, text.str()};
+}
+
+Result<frontend::PlanOptions> PlanOptionsOf(const BuildFlags& flags) {
+  frontend::PlanOptions options;
+  options.target = flags.target;
+  options.platform = flags.platform;
+  DISTILL_ASSIGN_OR_RETURN(options.build_args, frontend::ParseBuildArgs(flags.build_args, GetEnv));
+  return options;
 }
 
 Status RunDryRun(const BuildFlags& flags) {
@@ -54,15 +96,9 @@ Status RunDryRun(const BuildFlags& flags) {
   if (!std::filesystem::is_directory(flags.context, ec)) {
     return Status::NotFound("build context " + flags.context + " is not a directory");
   }
-  DISTILL_ASSIGN_OR_RETURN(auto file, ReadDockerfile(flags));
-  DISTILL_ASSIGN_OR_RETURN(dockerfile::Dockerfile df, dockerfile::Parse(file.second, file.first));
-  frontend::PlanOptions options;
-  options.target = flags.target;
-  options.platform = flags.platform;
-  DISTILL_ASSIGN_OR_RETURN(options.build_args,
-                           frontend::ParseBuildArgs(flags.build_args, [](const char* name) {
-                             return static_cast<const char*>(std::getenv(name));
-                           }));
+  DISTILL_ASSIGN_OR_RETURN(DockerfileText file, ReadDockerfile(flags, flags.context));
+  DISTILL_ASSIGN_OR_RETURN(dockerfile::Dockerfile df, dockerfile::Parse(file.text, file.name));
+  DISTILL_ASSIGN_OR_RETURN(frontend::PlanOptions options, PlanOptionsOf(flags));
   DISTILL_ASSIGN_OR_RETURN(frontend::Plan plan, frontend::BuildPlan(df, options));
   if (flags.format == "json") {
     std::cout << frontend::PlanToJson(plan).dump(2) << "\n";
@@ -73,34 +109,142 @@ Status RunDryRun(const BuildFlags& flags) {
   return Status::Ok();
 }
 
+Result<std::optional<int64_t>> SourceDateEpoch() {
+  const char* text = std::getenv("SOURCE_DATE_EPOCH");
+  if (text == nullptr || *text == '\0') return std::optional<int64_t>();
+  char* end = nullptr;
+  errno = 0;
+  long long value = std::strtoll(text, &end, 10);
+  if (errno != 0 || *end != '\0' || value < 0) {
+    return Status::Invalid(std::string("SOURCE_DATE_EPOCH=") + text +
+                           " is not a number of seconds since 1970");
+  }
+  return std::optional<int64_t>(value);
+}
+
+Status RunBuild(const BuildFlags& flags, const Context& ctx) {
+  if (flags.file == "-" && flags.context == "-") {
+    return Status::Invalid("-f - and the context - cannot both read stdin");
+  }
+  DISTILL_ASSIGN_OR_RETURN(std::string root, store::DefaultStoreRoot(ctx.root));
+  builder::BuildRequest request;
+  request.store_root = root;
+  std::optional<builder::ContextDir> stdin_context;
+  if (flags.context == "-") {
+    DISTILL_ASSIGN_OR_RETURN(auto dir, builder::ContextDir::FromTar(0, root + "/tmp"));
+    stdin_context.emplace(std::move(dir));
+    request.context_dir = stdin_context->dir();
+  } else {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(flags.context, ec)) {
+      return Status::NotFound("build context " + flags.context + " is not a directory");
+    }
+    request.context_dir = flags.context;
+  }
+  DISTILL_ASSIGN_OR_RETURN(DockerfileText file, ReadDockerfile(flags, request.context_dir));
+  request.dockerfile_name = file.name;
+  request.dockerfile_path = file.path;
+  request.dockerfile_text = std::move(file.text);
+  DISTILL_ASSIGN_OR_RETURN(frontend::PlanOptions plan_options, PlanOptionsOf(flags));
+  request.target = plan_options.target;
+  request.platform = plan_options.platform;
+  request.build_args = std::move(plan_options.build_args);
+  request.tags = flags.tags;
+  for (const std::string& label : flags.labels) {
+    size_t eq = label.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::Invalid("--label " + label + ": want KEY=VALUE");
+    }
+    request.labels[label.substr(0, eq)] = label.substr(eq + 1);
+  }
+  request.no_cache = flags.no_cache;
+  request.no_cache_filter = flags.no_cache_filter;
+  if (flags.network == "none") {
+    request.network = exec::NetworkMode::kNone;
+  } else if (flags.network == "host" || flags.network == "default") {
+    request.network = exec::NetworkMode::kHost;
+  } else {
+    return Status::Invalid("--network " + flags.network + ": want default, none or host");
+  }
+  DISTILL_ASSIGN_OR_RETURN(request.secrets, builder::LoadSecrets(flags.secrets, GetEnv));
+  request.jobs = flags.jobs;
+  DISTILL_ASSIGN_OR_RETURN(request.source_date_epoch, SourceDateEpoch());
+  std::vector<builder::OutputSpec> outputs;
+  for (const std::string& o : flags.outputs) {
+    DISTILL_ASSIGN_OR_RETURN(auto spec, builder::ParseOutputSpec(o));
+    outputs.push_back(std::move(spec));
+  }
+
+  DISTILL_ASSIGN_OR_RETURN(solver::ProgressMode mode, solver::ParseProgressMode(flags.progress));
+  if (flags.quiet) mode = solver::ProgressMode::kQuiet;
+  solver::SteadyClock clock;
+  std::unique_ptr<solver::ProgressSink> progress =
+      solver::MakeProgressSink(mode, &std::cerr, isatty(2) != 0, &clock);
+  request.progress = progress.get();
+
+  exec::CancelToken interrupt;
+  DISTILL_RETURN_IF_ERROR(exec::CancelOnInterrupt(&interrupt));
+  request.interrupt = &interrupt;
+  Result<builder::BuildOutcome> outcome = builder::Build(request);
+  (void)exec::CancelOnInterrupt(nullptr);
+  if (!outcome.ok()) return outcome.status();
+
+  for (const builder::OutputSpec& o : outputs) {
+    DISTILL_RETURN_IF_ERROR(builder::ExportOutput(root, outcome->image, o));
+  }
+  if (!flags.iidfile.empty()) {
+    std::ofstream out(flags.iidfile, std::ios::binary | std::ios::trunc);
+    out << outcome->image.str();
+    if (!out) return Status::Io("--iidfile " + flags.iidfile + ": cannot write");
+  }
+  std::cout << outcome->image.str() << "\n";
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterBuildVerb(CLI::App& app, Context& ctx) {
-  auto* verb = app.add_subcommand("build", "Build an image from a Dockerfile (today: --dry-run)");
+  auto* verb = app.add_subcommand("build", "Build an image from a Dockerfile");
   auto flags = std::make_shared<BuildFlags>();
-  verb->add_option("CONTEXT", flags->context, "build context directory")->required();
+  verb->add_option("CONTEXT", flags->context, "build context directory, or - for a tar on stdin")
+      ->required();
+  verb->add_option("-t,--tag", flags->tags, "name the image NAME[:TAG] (repeatable)")
+      ->allow_extra_args(false);
   verb->add_option("-f,--file", flags->file,
                    "Dockerfile path, or - for stdin (default CONTEXT/Dockerfile)");
   verb->add_option("--target", flags->target, "stage to build (default: the last one)");
   verb->add_option("--build-arg", flags->build_args,
-                   "set a build-time variable: K=V, or K to take it from the environment");
+                   "set a build-time variable: K=V, or K to take it from the environment")
+      ->allow_extra_args(false);
+  verb->add_option("--label", flags->labels, "add an image label K=V (repeatable)")
+      ->allow_extra_args(false);
+  verb->add_flag("--no-cache", flags->no_cache, "run every step (results are still cached)");
+  verb->add_option("--no-cache-filter", flags->no_cache_filter,
+                   "stages (name or index) whose steps skip the cache")
+      ->allow_extra_args(false);
+  verb->add_option("--network", flags->network, "network of RUN steps: default, none or host");
+  verb->add_option("--secret", flags->secrets,
+                   "expose a secret to RUN --mount=type=secret: id=ID,src=PATH or id=ID,env=VAR")
+      ->allow_extra_args(false);
+  verb->add_option("--iidfile", flags->iidfile, "write the image ID to this file");
+  verb->add_option("-o,--output", flags->outputs,
+                   "also write the image: type=oci|docker,dest=FILE.tar or type=local,dest=DIR")
+      ->allow_extra_args(false);
+  verb->add_option("--progress", flags->progress, "progress output: auto, plain, tty or json");
+  verb->add_flag("-q,--quiet", flags->quiet, "no progress; print only the image ID");
+  verb->add_option("--jobs", flags->jobs, "stages built at once (default: the number of cores)");
   verb->add_option("--platform", flags->platform, "target platform, e.g. linux/arm64");
   verb->add_option("--format", flags->format, "output of --dry-run: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   verb->add_flag("--dry-run", flags->dry_run, "print the build plan instead of building");
   SetExamples(verb,
-              "  distill build --dry-run .\n"
-              "  distill build --dry-run -f app/Dockerfile.prod --target runtime "
-              "--build-arg VERSION=1.2 app\n"
+              "  distill build -t app:1.0 .\n"
+              "  distill build -f app/Dockerfile.prod --target runtime --build-arg VERSION=1.2 "
+              "-t app app\n"
+              "  distill build --secret id=npmrc,src=$HOME/.npmrc -t web .\n"
               "  distill build --dry-run --format json -f - . < Dockerfile");
   verb->callback([flags, &ctx] {
-    if (!flags->dry_run) {
-      std::cerr << "distill: build: only --dry-run exists in this version (it prints the plan); "
-                   "building images is not available yet\n";
-      ctx.exit_code = 1;
-      return;
-    }
-    Status st = RunDryRun(*flags);
+    Status st = flags->dry_run ? RunDryRun(*flags) : RunBuild(*flags, ctx);
     if (!st.ok()) {
       std::cerr << "distill: " << st.message() << "\n";
       ctx.exit_code = 1;

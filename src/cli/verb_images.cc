@@ -208,13 +208,15 @@ bool Confirm(const std::string& question) {
 
 void RegisterPrune(CLI::App& app, Context& ctx) {
   auto force = std::make_shared<bool>(false);
+  auto all = std::make_shared<bool>(false);
   auto* verb = app.add_subcommand(
       "prune", "Remove blobs no image needs and leftovers of interrupted writes");
   verb->add_flag("-f,--force", *force, "do not ask for confirmation");
+  verb->add_flag("-a,--all", *all, "also drop the build cache (cached step results)");
   SetExamples(verb,
               "  distill prune -f\n"
               "  distill rmi app && distill prune -f");
-  verb->callback([force, &ctx] {
+  verb->callback([force, all, &ctx] {
     if (!*force && !Confirm("WARNING! This will remove all blobs that no tagged image uses.\n"
                             "Are you sure you want to continue?")) {
       std::cerr << "distill: prune cancelled\n";
@@ -222,6 +224,10 @@ void RegisterPrune(CLI::App& app, Context& ctx) {
       return;
     }
     WithStore(ctx, [&](store::Store& store) -> Status {
+      if (*all) {
+        DISTILL_ASSIGN_OR_RETURN(int dropped, store.metadata().DeleteCacheRecords());
+        std::cout << "Dropped " << dropped << " build cache records\n";
+      }
       DISTILL_ASSIGN_OR_RETURN(auto result, images::PruneStore(store));
       std::cout << images::FormatPrune(result);
       return Status::Ok();
