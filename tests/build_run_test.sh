@@ -98,6 +98,33 @@ if tar -tf "$TMP/out-docker.tar" | grep -q manifest.json; then pass; else fail "
 if tar -tf "$TMP/out-oci.tar" | grep -q index.json; then pass; else fail "oci archive"; fi
 no_leftover_mounts "$DISTILL_ROOT"
 
+# RUN --mount: bind from the context (read-only) and from another stage (rw
+# changes discarded), tmpfs; none of them leave a trace in the layer.
+echo "ctx-file-content" >"$CTX/hello.txt"
+cat >"$CTX/Dockerfile.mounts" <<'DF'
+FROM busybox:test AS tools
+RUN mkdir -p /opt/tool && echo tool-v1 > /opt/tool/version
+FROM busybox:test
+RUN --mount=type=bind,target=/ctx cat /ctx/hello.txt && (touch /ctx/x 2>/dev/null && echo ctx-writable || echo ctx-readonly)
+RUN --mount=type=bind,from=tools,source=/opt/tool,target=/t,rw cat /t/version && echo changed > /t/version
+RUN --mount=type=bind,from=tools,source=/opt/tool,target=/t cat /t/version
+RUN --mount=type=tmpfs,target=/scratch echo temp > /scratch/f && cat /scratch/f
+DF
+run "$DISTILL" build --progress plain -t mounts:1 -f "$CTX/Dockerfile.mounts" "$CTX"
+expect_rc 0 "build with bind and tmpfs mounts"
+expect_err "ctx-file-content" "context bind is readable"
+expect_err "ctx-readonly" "context bind is read-only"
+if [ "$(echo "$ERR" | grep -c 'tool-v1')" -ge 2 ]; then pass; else fail "a rw bind's changes must be discarded: $ERR"; fi
+expect_err "temp" "tmpfs is writable"
+run "$DISTILL" build -q --output "type=local,dest=$TMP/mounts-out" -f "$CTX/Dockerfile.mounts" "$CTX"
+expect_rc 0 "export the mounts image"
+if [ ! -e "$TMP/mounts-out/ctx" ] && [ ! -e "$TMP/mounts-out/t" ] && [ ! -e "$TMP/mounts-out/scratch" ]; then
+  pass
+else
+  fail "mount points leaked into the image: $(ls "$TMP/mounts-out")"
+fi
+no_leftover_mounts "$DISTILL_ROOT"
+
 # SOURCE_DATE_EPOCH: two clean stores, the same inputs, the same image digest.
 cat >"$CTX/Dockerfile.repro" <<'DF'
 FROM busybox:test
