@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace distill::lint {
@@ -300,6 +302,27 @@ TEST(LintTest, BadInputIsAnErrorWithItsLine) {
   EXPECT_NE(r.status().message().find("x/Dockerfile:2"), std::string::npos) << r.status().message();
   EXPECT_FALSE(LintSource("RUN true\n", "Dockerfile", {}).ok());
   EXPECT_FALSE(LintSource("# comment only\n", "Dockerfile", {}).ok());
+}
+
+std::string ReadExample(const std::string& relative) {
+  std::ifstream in(std::string(DISTILL_SOURCE_DIR) + "/examples/" + relative);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(LintTest, BundledExamples) {
+  LintReport r = Lint(ReadExample("calculator/Dockerfile"));
+  EXPECT_EQ(Lines(r, "DL3002"), std::vector<int>{3}) << FormatFindings(r);
+  EXPECT_FALSE(r.HasAtOrAbove(Severity::kError));
+  for (const char* multi :
+       {"calculator/Dockerfile.multistage", "django-app/Dockerfile", "go-server/Dockerfile"}) {
+    std::string source = ReadExample(multi);
+    ASSERT_FALSE(source.empty()) << multi;
+    r = Lint(source);
+    EXPECT_FALSE(r.HasAtOrAbove(Severity::kError)) << multi << "\n" << FormatFindings(r);
+    EXPECT_TRUE(Lines(r, "DL3002").empty()) << multi;
+  }
 }
 
 TEST(LintTest, EveryRuleIsDescribed) {
