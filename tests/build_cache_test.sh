@@ -88,6 +88,12 @@ if [ -f "$TMP/rootfs-out/out.txt" ] && [ ! -e "$TMP/rootfs-out/counter/runs" ]; 
 if [ "$(cat "$TMP/rootfs-out/out.txt")" = "$(printf 'one\nTWO')" ]; then pass; else
   fail "out.txt content: $(cat "$TMP/rootfs-out/out.txt")"; fi
 
+# --no-cache-filter re-runs only the named stage's steps (and what follows from them).
+run "$DISTILL" build --progress plain --no-cache-filter build -t app:2 "$CTX"
+expect_rc 0 "--no-cache-filter build"
+if [ "$(tail -n +7 "$COUNTER" | sort | tr '\n' ' ')" = "after-a after-b build " ]; then pass; else
+  fail "--no-cache-filter build re-runs the build stage only: $(cat "$COUNTER")"; fi
+
 # --target skips the stages the target does not need.
 cat >"$CTX/Dockerfile.target" <<'DF'
 FROM busybox:test AS first
@@ -132,12 +138,12 @@ run "$DISTILL" prune -f
 expect_rc 0 "prune"
 run "$DISTILL" build --progress plain -t app:2 "$CTX"
 expect_rc 0 "build after prune"
-if [ "$(wc -l <"$COUNTER")" -eq 6 ]; then pass; else fail "prune dropped cached layers: $(cat "$COUNTER")"; fi
+if [ "$(wc -l <"$COUNTER")" -eq 9 ]; then pass; else fail "prune dropped cached layers: $(cat "$COUNTER")"; fi
 run "$DISTILL" prune -f --all
 expect_rc 0 "prune --all"
 run "$DISTILL" build --progress plain -t app:2 "$CTX"
 expect_rc 0 "build after prune --all"
-if [ "$(wc -l <"$COUNTER")" -eq 10 ]; then pass; else
+if [ "$(wc -l <"$COUNTER")" -eq 13 ]; then pass; else
   fail "prune --all must drop the build cache: $(cat "$COUNTER")"; fi
 no_leftover_mounts "end"
 finish
