@@ -125,6 +125,13 @@ else
 fi
 no_leftover_mounts "$DISTILL_ROOT"
 
+# RUN heredocs: a heredoc as the whole script, and one fed to a command.
+printf 'FROM busybox:test\nRUN <<EOF\necho heredoc-line-1\necho heredoc-line-2\nEOF\nRUN cat <<X > /f && cat /f\nfile-from-heredoc\nX\n' >"$CTX/Dockerfile.heredoc"
+run "$DISTILL" build --progress plain -f "$CTX/Dockerfile.heredoc" "$CTX"
+expect_rc 0 "RUN heredocs"
+expect_err "heredoc-line-2" "a heredoc-only RUN runs its body"
+expect_err "file-from-heredoc" "a heredoc feeds the command's stdin"
+
 # SOURCE_DATE_EPOCH: two clean stores, the same inputs, the same image digest.
 cat >"$CTX/Dockerfile.repro" <<'DF'
 FROM busybox:test

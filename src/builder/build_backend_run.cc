@@ -101,6 +101,16 @@ class OutputPump {
   std::thread thread_;
 };
 
+// Whether a shell-form RUN line is nothing but one heredoc marker ("<<EOF",
+// "<<-'EOF'"), so the heredoc's body is the whole script.
+bool IsOnlyHeredoc(const std::string& line) {
+  size_t begin = line.find_first_not_of(" \t");
+  size_t end = line.find_last_not_of(" \t");
+  if (begin == std::string::npos) return false;
+  const std::string word = line.substr(begin, end - begin + 1);
+  return word.rfind("<<", 0) == 0 && word.find_first_of(" \t") == std::string::npos;
+}
+
 std::string Absolute(const std::string& path, const std::string& cwd) {
   if (!path.empty() && path[0] == '/') return path;
   return (cwd == "/" ? "" : cwd) + "/" + path;
@@ -134,7 +144,12 @@ Result<solver::StepOutcome> BuildBackend::ExecuteRun(const solver::StepRequest& 
     // RUN <<EOF: the shell gets the line and the heredoc bodies, and reads
     // them itself (as BuildKit passes them).
     std::string script = spec.argv.back();
-    for (const dockerfile::Heredoc& doc : run->heredocs) script += "\n" + doc.content + doc.name;
+    if (IsOnlyHeredoc(script) && run->heredocs.size() == 1) {
+      // `RUN <<EOF`: the body is the script.
+      script = run->heredocs[0].content;
+    } else {
+      for (const dockerfile::Heredoc& doc : run->heredocs) script += "\n" + doc.content + doc.name;
+    }
     spec.argv.back() = script;
   }
   spec.hostname = options_.hostname;
