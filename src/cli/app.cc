@@ -82,6 +82,7 @@ int Main(int argc, char** argv) {
   RegisterTransferVerbs(app, ctx);
   RegisterImageVerbs(app, ctx);
   RegisterBootstrapVerb(app, ctx);
+  RegisterLintVerb(app, ctx);
 
   try {
     app.parse(argc, argv);
