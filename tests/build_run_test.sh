@@ -132,6 +132,21 @@ expect_rc 0 "RUN heredocs"
 expect_err "heredoc-line-2" "a heredoc-only RUN runs its body"
 expect_err "file-from-heredoc" "a heredoc feeds the command's stdin"
 
+# .dockerignore: an ignored file is not copied, and editing it keeps the cache.
+mkdir -p "$TMP/ign"
+printf 'FROM busybox:test\nCOPY . /ctx\nRUN ls /ctx\n' >"$TMP/ign/Dockerfile"
+printf 'secret.env\n' >"$TMP/ign/.dockerignore"
+echo kept >"$TMP/ign/kept.txt"
+echo v1 >"$TMP/ign/secret.env"
+run "$DISTILL" build --progress plain --output "type=local,dest=$TMP/ign-out" "$TMP/ign"
+expect_rc 0 "build with a .dockerignore"
+if [ -f "$TMP/ign-out/ctx/kept.txt" ] && [ ! -e "$TMP/ign-out/ctx/secret.env" ]; then pass; else
+  fail "the ignored file must not be copied: $(ls -a "$TMP/ign-out/ctx")"; fi
+echo v2 >"$TMP/ign/secret.env"
+run "$DISTILL" build --progress plain "$TMP/ign"
+expect_rc 0 "rebuild after editing an ignored file"
+if [ "$(echo "$ERR" | grep -c CACHED)" -eq 2 ]; then pass; else fail "editing an ignored file must keep the cache: $ERR"; fi
+
 # SOURCE_DATE_EPOCH: two clean stores, the same inputs, the same image digest.
 cat >"$CTX/Dockerfile.repro" <<'DF'
 FROM busybox:test
