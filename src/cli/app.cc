@@ -81,8 +81,8 @@ int Main(int argc, char** argv) {
   RegisterDebugVerbs(app, ctx);
   RegisterTransferVerbs(app, ctx);
   RegisterImageVerbs(app, ctx);
+  RegisterDistrolessVerbs(app, ctx);
   RegisterBootstrapVerb(app, ctx);
-  RegisterLintVerb(app, ctx);
 
   try {
     app.parse(argc, argv);

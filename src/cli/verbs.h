@@ -21,8 +21,8 @@ void RegisterDebugVerbs(CLI::App& app, Context& ctx);
 void RegisterBuildVerb(CLI::App& app, Context& ctx);
 void RegisterTransferVerbs(CLI::App& app, Context& ctx);
 void RegisterImageVerbs(CLI::App& app, Context& ctx);
+void RegisterDistrolessVerbs(CLI::App& app, Context& ctx);
 void RegisterBootstrapVerb(CLI::App& app, Context& ctx);
-void RegisterLintVerb(CLI::App& app, Context& ctx);
 
 // Runs the command line; returns the process exit status (2 for usage errors).
 int Main(int argc, char** argv);

@@ -1,0 +1,283 @@
+// End to end against the Debian mirror the host's apt uses: builds distroless
+// images for Debian 12 into a temporary store, checks their structure, and runs
+// payloads (python3, a C++ program) inside distill's sandbox on the extracted
+// layers. Skipped, with the reason, when the mirror is unreachable; the
+// sandbox runs need root. Packages are cached under the test temp dir (shared
+// with the debian module's integration test), so reruns download nothing.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "archive/extract.h"
+#include "archive/tar_reader.h"
+#include "distroless/builder.h"
+#include "exec/sandbox.h"
+#include "store/image_store.h"
+#include "util/file_system.h"
+
+namespace distill::distroless {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Node {
+  archive::TarEntry entry;
+  std::string content;  // for files under 4 MiB
+};
+
+class DistrolessBuildTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/distill-distroless-store-XXXXXX";
+    root_ = new std::string(mkdtemp(tmpl));
+    auto store = store::Store::Open(*root_, DefaultFileSystem());
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = store->release();
+  }
+  static void TearDownTestSuite() {
+    delete store_;
+    fs::remove_all(*root_);
+    delete root_;
+  }
+
+  // Builds one image, or skips the test when the mirror cannot be reached.
+  std::vector<BuiltImage> Build(Flavour flavour, std::vector<Variant> variants,
+                                std::vector<std::string> tags = {}) {
+    BuildRequest request;
+    request.flavour = flavour;
+    request.debian_release = 12;
+    request.variants = std::move(variants);
+    request.tags = std::move(tags);
+    request.cache_dir = ::testing::TempDir() + "/distill-debian-integration-cache";
+    if (const char* mirror = std::getenv("DISTILL_DEBIAN_MIRROR")) request.mirror = mirror;
+    auto built = BuildDistroless(*store_, request);
+    if (!built.ok() && built.status().code() == Status::Code::kUnavailable) {
+      skipped_ = "skipped: mirror unreachable: " + built.status().message();
+      return {};
+    }
+    EXPECT_TRUE(built.ok()) << built.status().message();
+    return built.ok() ? *built : std::vector<BuiltImage>{};
+  }
+
+  static store::StoredImage Image(const oci::Digest& digest) {
+    auto image = store::ReadImageByDigest(*store_, digest, digest.str());
+    EXPECT_TRUE(image.ok()) << image.status().message();
+    return *image;
+  }
+
+  // Every entry of every layer (later layers win).
+  static std::map<std::string, Node> Files(const oci::Digest& digest) {
+    std::map<std::string, Node> files;
+    auto image = Image(digest);
+    auto layers = store::LayersOf(image);
+    EXPECT_TRUE(layers.ok());
+    for (const auto& layer : *layers) {
+      auto tar_stream = store::OpenLayerTar(*store_, layer.descriptor);
+      EXPECT_TRUE(tar_stream.ok());
+      archive::TarReader tar(tar_stream->get());
+      archive::TarEntry e;
+      while (true) {
+        auto more = tar.Next(&e);
+        EXPECT_TRUE(more.ok()) << more.status().message();
+        if (!more.ok() || !*more) break;
+        Node node{e, {}};
+        if (e.type == archive::TarEntryType::kFile && e.size < (4u << 20)) {
+          char buf[65536];
+          while (true) {
+            auto n = tar.ReadContent(buf, sizeof buf);
+            if (!n.ok() || *n == 0) break;
+            node.content.append(buf, *n);
+          }
+        }
+        files[e.path] = node;
+      }
+    }
+    return files;
+  }
+
+  // The image's layers extracted into a fresh directory (removed by the caller).
+  static std::string Extract(const oci::Digest& digest) {
+    char tmpl[] = "/tmp/distill-distroless-rootfs-XXXXXX";
+    std::string dir = mkdtemp(tmpl);
+    chmod(dir.c_str(), 0755);
+    auto image = Image(digest);
+    for (const auto& layer : *store::LayersOf(image)) {
+      auto tar_stream = store::OpenLayerTar(*store_, layer.descriptor);
+      EXPECT_TRUE(tar_stream.ok());
+      Status st = archive::ExtractTar(tar_stream->get(), dir);
+      EXPECT_TRUE(st.ok()) << st.message();
+    }
+    return dir;
+  }
+
+  static exec::ExitStatus RunIn(const std::string& rootfs, std::vector<std::string> argv,
+                                std::string* out, std::string* err) {
+    exec::ProcessSpec spec;
+    spec.rootfs = rootfs;
+    spec.argv = std::move(argv);
+    spec.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", "LANG=C.UTF-8"};
+    exec::RunOptions options;
+    options.captured_stdout = out;
+    options.captured_stderr = err;
+    auto status = exec::Run(spec, options);
+    EXPECT_TRUE(status.ok()) << status.status().message();
+    return status.ok() ? *status : exec::ExitStatus{-1, 0};
+  }
+
+  static std::string* root_;
+  static store::Store* store_;
+  std::string skipped_;
+};
+
+std::string* DistrolessBuildTest::root_ = nullptr;
+store::Store* DistrolessBuildTest::store_ = nullptr;
+
+#define BUILD_OR_SKIP(var, ...)                    \
+  auto var = Build(__VA_ARGS__);                   \
+  if (!skipped_.empty()) GTEST_SKIP() << skipped_; \
+  ASSERT_FALSE(var.empty())
+
+TEST_F(DistrolessBuildTest, StaticStructure) {
+  BUILD_OR_SKIP(built, Flavour::kStatic, {Variant::kLatest});
+  EXPECT_EQ(built[0].tags, std::vector<std::string>{"gcr.io/distroless/static-debian12:latest"});
+  std::cerr << "static-debian12: " << built[0].compressed_size << " bytes compressed\n";
+  auto files = Files(built[0].manifest);
+  EXPECT_EQ(files["etc/passwd"].content,
+            "root:x:0:0:root:/root:/sbin/nologin\n"
+            "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"
+            "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n");
+  EXPECT_EQ(files["etc/group"].content,
+            "root:x:0:\ntty:x:5:\nstaff:x:50:\nnobody:x:65534:\nnonroot:x:65532:\n");
+  EXPECT_NE(files["etc/os-release"].content.find("PRETTY_NAME=\"Distroless\""), std::string::npos);
+  EXPECT_TRUE(files.count("usr/share/zoneinfo/UTC"));
+  EXPECT_TRUE(files.count("etc/services"));  // netbase
+  EXPECT_TRUE(files.count("etc/mime.types"));
+  EXPECT_EQ(files["tmp"].entry.mode, 01777u);
+  EXPECT_EQ(files["root"].entry.mode, 0700u);
+  EXPECT_EQ(files["home/nonroot"].entry.uid, 65532u);
+  EXPECT_EQ(files["bin"].entry.type, archive::TarEntryType::kSymlink);
+  EXPECT_EQ(files["bin"].entry.linkname, "usr/bin");
+  for (const char* absent :
+       {"bin/sh", "usr/bin/sh", "usr/bin/dash", "var/lib/dpkg/status", "usr/bin/dpkg",
+        "usr/share/man", "usr/share/doc/tzdata/changelog.Debian.gz"}) {
+    EXPECT_FALSE(files.count(absent)) << absent;
+  }
+  EXPECT_TRUE(files.count("usr/share/doc/tzdata/copyright"));
+  int records = 0;
+  for (const auto& [path, node] : files) {
+    const std::string dir = "var/lib/dpkg/status.d/";
+    if (path.rfind(dir, 0) != 0 || path.size() == dir.size()) continue;
+    if (path.size() > 8 && path.substr(path.size() - 8) == ".md5sums") continue;
+    ++records;
+    EXPECT_EQ(node.content.rfind("Package: " + path.substr(dir.size()) + "\n", 0), 0u) << path;
+    EXPECT_TRUE(files.count(path + ".md5sums")) << path;
+  }
+  EXPECT_GE(records, 4);
+  for (const char* p : {"base-files", "netbase", "tzdata", "media-types"}) {
+    EXPECT_TRUE(files.count(std::string("var/lib/dpkg/status.d/") + p)) << p;
+  }
+  // The CA bundle: many certificates, and openssl reads the first one.
+  const std::string& bundle = files["etc/ssl/certs/ca-certificates.crt"].content;
+  size_t count = 0;
+  for (size_t at = bundle.find("-----BEGIN CERTIFICATE-----"); at != std::string::npos;
+       at = bundle.find("-----BEGIN CERTIFICATE-----", at + 1)) {
+    ++count;
+  }
+  EXPECT_GT(count, 100u);
+  std::string pem_path = ::testing::TempDir() + "/distroless-bundle.pem";
+  std::ofstream(pem_path) << bundle;
+  if (access("/usr/bin/openssl", X_OK) == 0) {
+    std::string cmd = "/usr/bin/openssl x509 -noout -subject -in " + pem_path + " >/dev/null";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+  }
+  auto config = Image(built[0].manifest).config;
+  EXPECT_EQ(config.config.user, "0");
+  EXPECT_EQ(config.config.working_dir, "/");
+  EXPECT_EQ(config.architecture, "amd64");
+  EXPECT_EQ(config.os, "linux");
+  EXPECT_EQ(config.config.env[1], "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt");
+}
+
+TEST_F(DistrolessBuildTest, StaticIsReproducible) {
+  BUILD_OR_SKIP(first, Flavour::kStatic, {Variant::kNonroot}, {"repro:one"});
+  BUILD_OR_SKIP(second, Flavour::kStatic, {Variant::kNonroot}, {"repro:two"});
+  EXPECT_EQ(first[0].manifest, second[0].manifest);
+  auto config = Image(first[0].manifest).config;
+  EXPECT_EQ(config.config.user, "65532");
+  EXPECT_EQ(config.config.working_dir, "/home/nonroot");
+}
+
+TEST_F(DistrolessBuildTest, BaseVariantsShareTheirLayer) {
+  BUILD_OR_SKIP(built, Flavour::kBase, {Variant::kLatest, Variant::kNonroot, Variant::kDebug});
+  ASSERT_EQ(built.size(), 3u);
+  std::cerr << "base-debian12: " << built[0].compressed_size << " bytes compressed\n";
+  auto latest = Image(built[0].manifest);
+  auto nonroot = Image(built[1].manifest);
+  auto debug = Image(built[2].manifest);
+  EXPECT_EQ(latest.manifest.layers, nonroot.manifest.layers);
+  ASSERT_EQ(debug.manifest.layers.size(), 2u);
+  EXPECT_EQ(debug.manifest.layers[0], latest.manifest.layers[0]);
+  EXPECT_EQ(nonroot.config.config.user, "65532");
+  EXPECT_EQ(debug.config.config.entrypoint, std::vector<std::string>{"/busybox/sh"});
+  auto files = Files(built[2].manifest);
+  for (const char* p : {"var/lib/dpkg/status.d/libc6", "var/lib/dpkg/status.d/libssl3",
+                        "usr/lib/x86_64-linux-gnu/libssl.so.3", "lib64", "busybox/busybox"}) {
+    EXPECT_TRUE(files.count(p)) << p;
+  }
+  EXPECT_EQ(files["busybox/sh"].entry.linkname, "busybox");
+  EXPECT_FALSE(files.count("usr/bin/sh"));
+  if (geteuid() != 0) return;
+  std::string rootfs = Extract(built[2].manifest);
+  std::string out, err;
+  auto status = RunIn(rootfs, {"/busybox/sh", "-c", "echo hi from busybox"}, &out, &err);
+  EXPECT_TRUE(status.ok()) << err;
+  EXPECT_EQ(out, "hi from busybox\n");
+  fs::remove_all(rootfs);
+}
+
+TEST_F(DistrolessBuildTest, CcRunsADynamicCxxProgram) {
+  if (geteuid() != 0) GTEST_SKIP() << "the sandbox needs root";
+  if (access("/usr/bin/g++", X_OK) != 0) GTEST_SKIP() << "g++ is not installed";
+  BUILD_OR_SKIP(built, Flavour::kCc, {Variant::kLatest});
+  std::cerr << "cc-debian12: " << built[0].compressed_size << " bytes compressed\n";
+  std::string rootfs = Extract(built[0].manifest);
+  std::string src = ::testing::TempDir() + "/distroless-hello.cc";
+  std::ofstream(src) << "#include <iostream>\n#include <string>\n#include <vector>\n"
+                        "int main() { std::vector<std::string> v{\"cc\", \"ok\"};\n"
+                        "  std::cout << v[0] + \" \" + v[1] << std::endl; }\n";
+  std::string cmd = "/usr/bin/g++ -O1 -o " + rootfs + "/hello " + src;
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::string out, err;
+  auto status = RunIn(rootfs, {"/hello"}, &out, &err);
+  EXPECT_TRUE(status.ok()) << err;
+  EXPECT_EQ(out, "cc ok\n");
+  fs::remove_all(rootfs);
+}
+
+TEST_F(DistrolessBuildTest, Python3RunsWithSslAndSqlite) {
+  if (geteuid() != 0) GTEST_SKIP() << "the sandbox needs root";
+  BUILD_OR_SKIP(built, Flavour::kPython3, {Variant::kLatest});
+  std::cerr << "python3-debian12: " << built[0].compressed_size << " bytes compressed\n";
+  auto config = Image(built[0].manifest).config;
+  EXPECT_EQ(config.config.entrypoint, std::vector<std::string>{"/usr/bin/python3.11"});
+  std::string rootfs = Extract(built[0].manifest);
+  std::string out, err;
+  auto status = RunIn(rootfs,
+                      {"/usr/bin/python3", "-c",
+                       "import ssl, sqlite3, zlib, ctypes; ssl.create_default_context(); "
+                       "print(\"ok\")"},
+                      &out, &err);
+  EXPECT_TRUE(status.ok()) << err;
+  EXPECT_EQ(out, "ok\n") << err;
+  fs::remove_all(rootfs);
+}
+
+}  // namespace
+}  // namespace distill::distroless
