@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "util/file_system.h"
@@ -242,6 +243,15 @@ std::string HttpStatusText(long status) {
 }
 
 std::string DefaultDebianCacheDir(const std::string& store_root) {
+  // Every cached file is content-addressed and re-verified on first use, so
+  // one machine-wide cache can serve every store (CI runs, test stores).
+  if (const char* env = std::getenv("DISTILL_DEBIAN_CACHE"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  struct stat st;
+  if (::stat(kMachineDebianCacheDir, &st) == 0 && S_ISDIR(st.st_mode)) {
+    return kMachineDebianCacheDir;
+  }
   return JoinPath(JoinPath(store_root, "cache"), "debian");
 }
 

@@ -60,7 +60,12 @@ struct DownloaderOptions {
   int retry_delay_ms = 500;  // doubled after each failed attempt
 };
 
-// <root>/cache/debian, the default cache of a store root ($DISTILL_ROOT).
+// The machine-wide package cache, used when the directory exists.
+inline constexpr const char* kMachineDebianCacheDir = "/var/cache/distill/debian";
+
+// Where downloaded Release files, indexes and .debs are cached: $DISTILL_DEBIAN_CACHE
+// when set, else /var/cache/distill/debian when that directory exists, else
+// <root>/cache/debian of the store ($DISTILL_ROOT).
 std::string DefaultDebianCacheDir(const std::string& store_root);
 
 // Thread-safe. Partial downloads live in <cache_dir>/partial and are resumed

@@ -1,6 +1,7 @@
 #include "debian/fetch.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -188,7 +189,13 @@ TEST_F(FetchTest, CurlClientReadsFileUrls) {
 }
 
 TEST(FetchPathsTest, DefaultCacheDirAndStatusText) {
-  EXPECT_EQ(DefaultDebianCacheDir("/var/lib/distill"), "/var/lib/distill/cache/debian");
+  ::setenv("DISTILL_DEBIAN_CACHE", "/tmp/some-cache", 1);
+  EXPECT_EQ(DefaultDebianCacheDir("/var/lib/distill"), "/tmp/some-cache");
+  ::unsetenv("DISTILL_DEBIAN_CACHE");
+  struct stat st;
+  const bool machine_cache = ::stat(kMachineDebianCacheDir, &st) == 0 && S_ISDIR(st.st_mode);
+  EXPECT_EQ(DefaultDebianCacheDir("/var/lib/distill"),
+            machine_cache ? std::string(kMachineDebianCacheDir) : "/var/lib/distill/cache/debian");
   EXPECT_EQ(HttpStatusText(404), "HTTP 404 Not Found");
   EXPECT_EQ(HttpStatusText(599), "HTTP 599");
 }
