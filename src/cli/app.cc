@@ -83,6 +83,7 @@ int Main(int argc, char** argv) {
   RegisterImageVerbs(app, ctx);
   RegisterDistrolessVerbs(app, ctx);
   RegisterBootstrapVerb(app, ctx);
+  RegisterLintVerb(app, ctx);
 
   try {
     app.parse(argc, argv);

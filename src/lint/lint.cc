@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -181,6 +182,8 @@ class Linter {
   void CheckUndefined(const Step& step, const std::string& text, const dockerfile::Environment& env,
                       bool full_check);
   int StageByName(const std::string& ref, int before) const;
+  // The resolved config of an external base, or nullptr (no resolver, or it failed).
+  const frontend::ImageConfig* BaseConfig(const LintStage& root);
 
   const dockerfile::Dockerfile& df_;
   const LintOptions& options_;
@@ -193,6 +196,7 @@ class Linter {
   dockerfile::Environment meta_env_;  // platform args + global ARGs with values
   std::set<std::string> global_arg_names_;
   int target_ = -1;
+  std::map<std::string, std::optional<frontend::ImageConfig>> base_configs_;
   LintReport report_;
 };
 
@@ -390,6 +394,19 @@ int Linter::StageByName(const std::string& ref, int before) const {
   return -1;
 }
 
+const frontend::ImageConfig* Linter::BaseConfig(const LintStage& root) {
+  if (!options_.resolve_image_config || !root.base_resolved || root.base == "scratch" ||
+      root.parent >= 0) {
+    return nullptr;
+  }
+  auto [it, inserted] = base_configs_.try_emplace(root.base);
+  if (inserted) {
+    auto config = options_.resolve_image_config(root.base, "");
+    if (config.ok()) it->second = std::move(config).value();
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
 Status Linter::ResolveGraph() {
   for (LintStage& s : stages_) {
     for (const Step& step : s.steps) {
@@ -496,7 +513,15 @@ void Linter::CheckStage(const LintStage& stage) {
     chain.push_back(s);
   }
   const LintStage& root = *chain.back();
-  if (root.base != "scratch") full_check = false;  // external base: its ENV is unknown
+  if (root.base != "scratch") {
+    // An external base: its ENV is unknown unless the resolver can tell.
+    const frontend::ImageConfig* base = BaseConfig(root);
+    full_check = base != nullptr;
+    if (base != nullptr) {
+      for (const auto& [k, v] : base->env) env.Set(k, v);
+      workdir_set = !base->working_dir.empty();
+    }
+  }
   if (!root.base_resolved) full_check = false;
   for (auto it = chain.rbegin(); it + 1 != chain.rend(); ++it) {
     for (const Step& step : (*it)->steps) {
@@ -681,6 +706,9 @@ void Linter::CheckTarget() {
   } else {
     bool dummy = false;
     bool base_nonroot = TagOf(root->base, &dummy).find("nonroot") != std::string::npos;
+    if (const frontend::ImageConfig* base = BaseConfig(*root)) {
+      base_nonroot = !base->user.empty() && !IsRootUser(base->user);
+    }
     if (!base_nonroot && root->base_resolved) {
       Emit("DL3002", target.from.cmd->start_line,
            "No USER in the final stage " + target.Display() + ": the image runs as root" +

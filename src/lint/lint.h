@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dockerfile/ast.h"
+#include "frontend/build_plan.h"
 #include "lint/finding.h"
 #include "util/status.h"
 
@@ -23,6 +24,11 @@ struct LintOptions {
   std::string target;                             // stage name; "" = the last stage
   std::map<std::string, std::string> build_args;  // --build-arg values
   std::vector<std::string> skip;                  // rule IDs to skip; "all" skips every rule
+  // Optional: the config of an external base image. With it, UndefinedVar knows
+  // the base's ENV and DL3002 its USER; without it (offline lint), UndefinedVar
+  // on an image base only reports global ARGs not re-declared in the stage, and
+  // DL3002 assumes root unless the tag says "nonroot". Errors are ignored.
+  frontend::ImageConfigResolver resolve_image_config;
 };
 
 // One rule's description, for --help and tests.

@@ -325,6 +325,54 @@ TEST(LintTest, BundledExamples) {
   }
 }
 
+TEST(LintTest, BaseConfigFromResolver) {
+  LintOptions options;
+  int calls = 0;
+  options.resolve_image_config = [&calls](const std::string& ref,
+                                          const std::string&) -> Result<frontend::ImageConfig> {
+    ++calls;
+    if (ref != "golang:1.22") return Status::NotFound(ref + ": not found");
+    frontend::ImageConfig config;
+    config.env = {{"GOPATH", "/go"}, {"PATH", "/usr/bin"}};
+    config.user = "gopher";
+    config.working_dir = "/go";
+    return config;
+  };
+  const std::string source = "FROM golang:1.22\nENV X=$GOPATH/bin:$PATH Y=$NOPE\nWORKDIR src\n";
+  LintReport r = Lint(source, options);
+  EXPECT_EQ(Lines(r, "UndefinedVar"), std::vector<int>{2}) << FormatFindings(r);
+  EXPECT_NE(Find(r, "UndefinedVar")->message.find("NOPE"), std::string::npos);
+  EXPECT_TRUE(Lines(r, "WorkdirRelativePath").empty());
+  EXPECT_TRUE(Lines(r, "DL3002").empty());  // the base sets a non-root user
+  EXPECT_EQ(calls, 1);
+  // Without a resolver the base is unknown: no guesses about its ENV.
+  r = Lint(source);
+  EXPECT_TRUE(Lines(r, "UndefinedVar").empty());
+  EXPECT_EQ(Lines(r, "DL3002"), std::vector<int>{1});
+  // A resolver failure is the same as no resolver.
+  r = Lint("FROM debian:12\nENV Y=$NOPE\n", options);
+  EXPECT_TRUE(Lines(r, "UndefinedVar").empty());
+}
+
+TEST(LintTest, BuildArgsChangeTheBase) {
+  const std::string source = "ARG TAG=latest\nFROM alpine:${TAG}\nUSER 1\n";
+  EXPECT_EQ(Lines(Lint(source), "DL3007"), std::vector<int>{2});
+  LintOptions options;
+  options.build_args["TAG"] = "3.19";
+  EXPECT_TRUE(Lines(Lint(source, options), "DL3007").empty());
+}
+
+TEST(LintTest, ShellFormHealthcheckOnDistroless) {
+  LintReport r = Lint(
+      "FROM gcr.io/distroless/static-debian12:nonroot\n"
+      "HEALTHCHECK CMD curl -f localhost\nENTRYPOINT [\"/a\"]\n");
+  EXPECT_EQ(Lines(r, "ShellFormWithoutShell"), std::vector<int>{2});
+  r = Lint(
+      "FROM gcr.io/distroless/static-debian12:nonroot\n"
+      "HEALTHCHECK CMD [\"/a\", \"check\"]\nENTRYPOINT [\"/a\"]\n");
+  EXPECT_TRUE(Lines(r, "ShellFormWithoutShell").empty());
+}
+
 TEST(LintTest, EveryRuleIsDescribed) {
   for (const auto& rule : AllRules()) {
     EXPECT_NE(std::string(rule.id), "");
