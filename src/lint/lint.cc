@@ -145,7 +145,7 @@ struct LintStage {
   std::vector<int> deps;
 
   std::string Display() const {
-    return name.empty() ? "stage " + std::to_string(index) : "\"" + name + "\"";
+    return name.empty() ? "#" + std::to_string(index) + " (unnamed)" : "\"" + name + "\"";
   }
 };
 
@@ -461,11 +461,11 @@ void Linter::CheckRun(const Step& step, const dockerfile::RunCommand& run, const
   for (const auto& a : run.command.args) script += a + " ";
   for (const auto& h : run.heredocs) script += "\n" + h.content;
   if (!run.command.exec_form && stage.no_shell) {
-    Emit(
-        "ShellFormWithoutShell", line,
-        "shell-form RUN in " + stage.Display() + ", whose base (" + stage.base + ") has no /bin/sh",
-        "the step fails: a shell-form RUN runs through /bin/sh -c",
-        "run the command in a builder stage and COPY --from the result, or use a :debug base");
+    Emit("ShellFormWithoutShell", line,
+         "shell-form RUN in stage " + stage.Display() + ", whose base (" + stage.base +
+             ") has no /bin/sh",
+         "the step fails: a shell-form RUN runs through /bin/sh -c",
+         "run the command in a builder stage and COPY --from the result, or use a :debug base");
   }
   if (AptInstallWithoutNoRecommends(script)) {
     Emit("DL3015", line, "apt-get install without --no-install-recommends",
@@ -631,8 +631,8 @@ void Linter::CheckStage(const LintStage& stage) {
           !command_line->exec_form && !command_line->args.empty() && !command_line->args[0].empty();
       if (shell_form && stage.no_shell) {
         Emit("ShellFormWithoutShell", line,
-             "shell-form " + c.keyword + " in " + stage.Display() + ", whose base (" + stage.base +
-                 ") has no /bin/sh",
+             "shell-form " + c.keyword + " in stage " + stage.Display() + ", whose base (" +
+                 stage.base + ") has no /bin/sh",
              "the container fails to start: shell form runs through /bin/sh -c",
              "use the JSON (exec) form: " + c.keyword + " [\"executable\", \"arg\"]");
       } else if (shell_form) {
@@ -648,8 +648,8 @@ void Linter::CheckStage(const LintStage& stage) {
       singles[c.keyword].push_back(line);
       if (!hc->none && !hc->command.exec_form && stage.no_shell) {
         Emit("ShellFormWithoutShell", line,
-             "HEALTHCHECK CMD in shell form in " + stage.Display() + ", whose base (" + stage.base +
-                 ") has no /bin/sh",
+             "HEALTHCHECK CMD in shell form in stage " + stage.Display() + ", whose base (" +
+                 stage.base + ") has no /bin/sh",
              "the health check always fails: CMD-SHELL runs through /bin/sh -c",
              "use the JSON form: HEALTHCHECK CMD [\"executable\", \"arg\"]");
       }
