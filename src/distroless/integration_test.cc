@@ -107,9 +107,11 @@ class DistrolessBuildTest : public ::testing::Test {
     std::string dir = mkdtemp(tmpl);
     chmod(dir.c_str(), 0755);
     auto image = Image(digest);
-    for (const auto& layer : *store::LayersOf(image)) {
+    auto layers = store::LayersOf(image);
+    EXPECT_TRUE(layers.ok());
+    for (const auto& layer : *layers) {
       auto tar_stream = store::OpenLayerTar(*store_, layer.descriptor);
-      EXPECT_TRUE(tar_stream.ok());
+      EXPECT_TRUE(tar_stream.ok()) << tar_stream.status().message();
       Status st = archive::ExtractTar(tar_stream->get(), dir);
       EXPECT_TRUE(st.ok()) << st.message();
     }
