@@ -373,6 +373,25 @@ TEST(LintTest, ShellFormHealthcheckOnDistroless) {
   EXPECT_TRUE(Lines(r, "ShellFormWithoutShell").empty());
 }
 
+TEST(LintTest, HeredocsCacheMountsAndEscapeDirective) {
+  LintReport r = Lint(
+      "FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n"
+      "USER 1\n");
+  EXPECT_EQ(Lines(r, "DL3015"), std::vector<int>{2}) << FormatFindings(r);
+  EXPECT_EQ(Lines(r, "DL3009"), std::vector<int>{2});
+  r = Lint(
+      "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install x\n"
+      "RUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install "
+      "-y --no-install-recommends y\nUSER 1\n");
+  EXPECT_TRUE(Lines(r, "DL3042").empty()) << FormatFindings(r);
+  EXPECT_TRUE(Lines(r, "DL3009").empty());
+  r = Lint("# escape=`\nFROM scratch\nENV A=1\nCOPY x `\n  $A/$B\nUSER 1\n");
+  EXPECT_EQ(Lines(r, "UndefinedVar"), std::vector<int>{4}) << FormatFindings(r);
+  // ONBUILD triggers are not linted (they run in another Dockerfile's build).
+  r = Lint("FROM debian:12\nONBUILD RUN apt-get install -y x\nUSER 1\n");
+  EXPECT_TRUE(Lines(r, "DL3015").empty());
+}
+
 TEST(LintTest, EveryRuleIsDescribed) {
   for (const auto& rule : AllRules()) {
     EXPECT_NE(std::string(rule.id), "");
