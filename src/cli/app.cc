@@ -81,6 +81,7 @@ int Main(int argc, char** argv) {
   RegisterDebugVerbs(app, ctx);
   RegisterTransferVerbs(app, ctx);
   RegisterImageVerbs(app, ctx);
+  RegisterRunVerbs(app, ctx);
   RegisterDistrolessVerbs(app, ctx);
   RegisterBootstrapVerb(app, ctx);
   RegisterLintVerb(app, ctx);

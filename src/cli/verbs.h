@@ -21,6 +21,7 @@ void RegisterDebugVerbs(CLI::App& app, Context& ctx);
 void RegisterBuildVerb(CLI::App& app, Context& ctx);
 void RegisterTransferVerbs(CLI::App& app, Context& ctx);
 void RegisterImageVerbs(CLI::App& app, Context& ctx);
+void RegisterRunVerbs(CLI::App& app, Context& ctx);
 void RegisterDistrolessVerbs(CLI::App& app, Context& ctx);
 void RegisterBootstrapVerb(CLI::App& app, Context& ctx);
 void RegisterLintVerb(CLI::App& app, Context& ctx);
