@@ -93,8 +93,14 @@ Result<BuildOutcome> Build(const BuildRequest& request) {
   plan_options.platform = request.platform;
   plan_options.resolve_image_config = [&](const std::string& ref,
                                           const std::string&) -> Result<frontend::ImageConfig> {
-    DISTILL_ASSIGN_OR_RETURN(solver::BaseImage base, ReadBaseImage(*main->store, ref));
-    return base.config;
+    auto base = ReadBaseImage(*main->store, ref);
+    if (!base.ok() && base.status().code() == Status::Code::kNotFound && request.make_base) {
+      auto made = request.make_base(*main->store, ref);
+      if (!made.ok() && made.status().code() != Status::Code::kNotFound) return made.status();
+      if (made.ok()) base = ReadBaseImage(*main->store, ref);
+    }
+    if (!base.ok()) return base.status();
+    return base->config;
   };
   DISTILL_ASSIGN_OR_RETURN(frontend::Plan plan, frontend::BuildPlan(df, plan_options));
 

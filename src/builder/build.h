@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "oci/digest.h"
 #include "solver/progress.h"
 #include "solver/solver.h"
+#include "store/store.h"
 #include "util/status.h"
 
 namespace distill::builder {
@@ -40,6 +42,12 @@ struct BuildRequest {
   solver::ProgressSink* progress = nullptr;
   // Cancelled from a signal handler (CancelOnInterrupt): stops the build.
   exec::CancelToken* interrupt = nullptr;
+  // Makes a base image the store does not hold yet (e.g. from Debian packages:
+  // debian:bookworm-slim, gcr.io/distroless/static-debian12) and stores it.
+  // Called while planning, once per missing FROM name the target needs; a
+  // kNotFound answer means "not a name I can make" and the build reports the
+  // image as missing. Unset: bases come from the store only.
+  std::function<Result<oci::Digest>(store::Store& store, const std::string& name)> make_base;
 };
 
 struct BuildOutcome {

@@ -11,6 +11,7 @@
 #include "builder/config_convert.h"
 #include "builder/image_writer.h"
 #include "builder/root_paths.h"
+#include "builder/run_mounts.h"
 #include "builder/secrets.h"
 #include "builder/store_cache.h"
 #include "store/image_store.h"
@@ -177,6 +178,58 @@ TEST(ResolveOwnerTest, NamesComeFromTheRootfs) {
   auto missing = ResolveOwner(root.path(), "nobody-here");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("nobody-here"), std::string::npos);
+}
+
+TEST(RunMountsTest, CacheSharingModes) {
+  TempDir root;
+  dockerfile::Mount m;
+  m.type = dockerfile::MountType::kCache;
+  m.target = "/root/.cache";
+  RunMounts first, second;
+  auto a = first.CacheDir(root.path(), m);
+  auto b = second.CacheDir(root.path(), m);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);  // shared: one directory for everyone
+  EXPECT_EQ(*a, root.path() + "/cache/mounts/" + oci::Digest::Of("/root/.cache").hex());
+  m.sharing = dockerfile::CacheSharing::kPrivate;
+  m.id = "priv";
+  RunMounts p1, p2;
+  auto c = p1.CacheDir(root.path(), m);
+  auto d = p2.CacheDir(root.path(), m);
+  ASSERT_TRUE(c.ok() && d.ok());
+  EXPECT_NE(*c, *d);  // private: a second user while the first holds it gets its own
+  m.id = "with-mode";
+  m.sharing = dockerfile::CacheSharing::kLocked;
+  m.mode = 0700;
+  m.uid = 1234;
+  RunMounts locked;
+  auto e = locked.CacheDir(root.path(), m);
+  ASSERT_TRUE(e.ok());
+  struct stat st;
+  ASSERT_EQ(stat(e->c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  if (geteuid() == 0) {
+    EXPECT_EQ(st.st_uid, 1234u);
+  }
+}
+
+TEST(RunMountsTest, SecretFilesGoAwayWithTheMounts) {
+  TempDir root;
+  dockerfile::Mount m;
+  m.type = dockerfile::MountType::kSecret;
+  m.id = "tok";
+  std::string path;
+  {
+    RunMounts mounts;
+    auto file = mounts.SecretFile(root.path(), "value", m);
+    ASSERT_TRUE(file.ok()) << file.status().message();
+    path = *file;
+    struct stat st;
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0400u);
+    EXPECT_EQ(st.st_size, 5);
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 class StoreBackedTest : public ::testing::Test {

@@ -11,10 +11,12 @@
 #include <optional>
 #include <sstream>
 
+#include "bootstrap/bootstrap.h"
 #include "builder/build.h"
 #include "builder/context_tar.h"
 #include "builder/secrets.h"
 #include "cli/verbs.h"
+#include "distroless/builder.h"
 #include "dockerfile/parser.h"
 #include "exec/cancel.h"
 #include "frontend/build_plan.h"
@@ -41,6 +43,7 @@ struct BuildFlags {
   std::string iidfile;
   std::string progress = "auto";
   std::string format = "text";
+  std::string base_source = "auto";
   int jobs = 0;
   bool no_cache = false;
   bool quiet = false;
@@ -122,6 +125,24 @@ Result<std::optional<int64_t>> SourceDateEpoch() {
   return std::optional<int64_t>(value);
 }
 
+// Makes a missing FROM image from Debian packages: distroless names
+// (gcr.io/distroless/...-debianN) first, then full Debian and language bases
+// (debian:*, python:*, golang:*). kNotFound for any other name.
+Result<oci::Digest> MakeBaseFromDebian(store::Store& store, const std::string& name) {
+  auto say = [&name](std::string_view line) {
+    std::cerr << "[base " << name << "] " << line << "\n";
+  };
+  std::cerr << "[base " << name << "] not in the store: making it from Debian packages\n";
+  auto distroless = distroless::EnsureDistrolessImage(
+      store, name, [&say](const std::string& line) { say(line); });
+  if (distroless.ok() || distroless.status().code() != Status::Code::kNotFound) return distroless;
+  auto debian = bootstrap::EnsureDebianImage(store, name, say);
+  if (!debian.ok() && debian.status().code() == Status::Code::kNotFound) {
+    std::cerr << "[base " << name << "] not a name distill can make from Debian packages\n";
+  }
+  return debian;
+}
+
 Status RunBuild(const BuildFlags& flags, const Context& ctx) {
   if (flags.file == "-" && flags.context == "-") {
     return Status::Invalid("-f - and the context - cannot both read stdin");
@@ -168,6 +189,9 @@ Status RunBuild(const BuildFlags& flags, const Context& ctx) {
   }
   DISTILL_ASSIGN_OR_RETURN(request.secrets, builder::LoadSecrets(flags.secrets, GetEnv));
   request.jobs = flags.jobs;
+  if (flags.base_source == "auto" || flags.base_source == "debian") {
+    request.make_base = MakeBaseFromDebian;
+  }
   DISTILL_ASSIGN_OR_RETURN(request.source_date_epoch, SourceDateEpoch());
   std::vector<builder::OutputSpec> outputs;
   for (const std::string& o : flags.outputs) {
@@ -237,6 +261,10 @@ void RegisterBuildVerb(CLI::App& app, Context& ctx) {
   verb->add_option("--format", flags->format, "output of --dry-run: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   verb->add_flag("--dry-run", flags->dry_run, "print the build plan instead of building");
+  verb->add_option("--base-source", flags->base_source,
+                   "where a FROM image missing from the store comes from: auto or debian (made "
+                   "from Debian packages), or store (never made: the build fails)")
+      ->check(CLI::IsMember({"auto", "debian", "store"}));
   SetExamples(verb,
               "  distill build -t app:1.0 .\n"
               "  distill build -f app/Dockerfile.prod --target runtime --build-arg VERSION=1.2 "
