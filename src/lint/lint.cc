@@ -49,6 +49,7 @@ const std::vector<RuleInfo> kRules = {
     {"DL3009", Severity::kInfo, "apt lists not removed in the same RUN"},
     {"DL3042", Severity::kWarning, "pip install without --no-cache-dir"},
     {"DL3002", Severity::kWarning, "final stage runs as root"},
+    {"DL3059", Severity::kInfo, "consecutive RUN instructions with the same flags"},
     {"CopyContextIntoFinalStage", Severity::kWarning,
      "whole build context copied into the final stage of a multi-stage build"},
     {"UnusedStage", Severity::kInfo, "stage never used by the target"},
@@ -535,6 +536,7 @@ void Linter::CheckStage(const LintStage& stage) {
 
   bool pip_no_cache_env = false;
   std::map<std::string, std::vector<int>> singles;  // CMD/ENTRYPOINT/HEALTHCHECK lines
+  const Step* previous = nullptr;
   for (const Step& step : stage.steps) {
     const Command& c = *step.cmd;
     int line = c.start_line;
@@ -620,7 +622,17 @@ void Linter::CheckStage(const LintStage& stage) {
       CheckUndefined(step, sig->signal, env, full_check);
     } else if (const auto* run = c.As<dockerfile::RunCommand>()) {
       CheckRun(step, *run, stage, pip_no_cache_env);
+      if (previous != nullptr && previous->cmd->As<dockerfile::RunCommand>() &&
+          previous->inst->flags == step.inst->flags) {
+        Emit("DL3059", line,
+             "Multiple consecutive RUN instructions (lines " +
+                 std::to_string(previous->cmd->start_line) + " and " + std::to_string(line) +
+                 "): consider consolidation",
+             "each RUN is a layer: files deleted in a later one still ship in the earlier one",
+             "join them with && into one RUN (or a RUN <<EOF heredoc)");
+      }
     }
+    previous = &step;
 
     const dockerfile::CommandLine* command_line = nullptr;
     if (const auto* cmd = c.As<dockerfile::CmdCommand>()) command_line = &cmd->command;

@@ -392,6 +392,16 @@ TEST(LintTest, HeredocsCacheMountsAndEscapeDirective) {
   EXPECT_TRUE(Lines(r, "DL3015").empty());
 }
 
+TEST(LintTest, ConsecutiveRuns) {
+  LintReport r = Lint(
+      "FROM debian:12\nRUN a\nRUN b\nWORKDIR /x\nRUN c\nRUN --network=none d\n"
+      "USER 1\n");
+  EXPECT_EQ(Lines(r, "DL3059"), std::vector<int>{3}) << FormatFindings(r);
+  EXPECT_EQ(Find(r, "DL3059")->severity, Severity::kInfo);
+  r = Lint("FROM debian:12\nRUN a && b\nUSER 1\nFROM debian:12\nRUN c\nUSER 1\n");
+  EXPECT_TRUE(Lines(r, "DL3059").empty());
+}
+
 TEST(LintTest, EveryRuleIsDescribed) {
   for (const auto& rule : AllRules()) {
     EXPECT_NE(std::string(rule.id), "");
