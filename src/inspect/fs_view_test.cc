@@ -102,9 +102,6 @@ oci::ImageConfig WithUser(const std::string& user) {
   return c;
 }
 
-std::vector<std::string> Categories(const FsView& fs, const std::string& user) {
-  return CategoriesOf(FindAttackSurface(fs, WithUser(user)));
-}
 
 TEST(FindingsTest, EmptyNonRootImageIsClean) {
   FsView fs;
