@@ -178,6 +178,11 @@ Status AddDeb(const std::string& deb_path, const Package& package, bool merged_u
     }
     if (!install) continue;
     std::string path = ImagePath(entry.path, merged_usr);
+    if (path.empty() && merged_usr && entry.type == archive::TarEntryType::kDirectory &&
+        !MergedUsrPath(raw_path)) {
+      // "lib64" itself: its /usr twin exists, so the image gets the lib64 → usr/lib64 link.
+      path = "usr/" + raw_path;
+    }
     if (path.empty()) continue;
     entry.path = path;
     std::string content;
