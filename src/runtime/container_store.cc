@@ -103,7 +103,8 @@ Result<std::vector<std::string>> ContainerStore::ListIds() {
   return ids;
 }
 
-Result<std::vector<ContainerRecord>> ContainerStore::List() {
+Result<std::vector<ContainerRecord>> ContainerStore::List(bool* reconciled) {
+  if (reconciled != nullptr) *reconciled = false;
   DISTILL_ASSIGN_OR_RETURN(std::vector<std::string> ids, ListIds());
   std::vector<ContainerRecord> out;
   for (const std::string& id : ids) {
@@ -111,7 +112,7 @@ Result<std::vector<ContainerRecord>> ContainerStore::List() {
     // A directory without both files is one being created (or removed) right now.
     if (!r.ok()) continue;
     DISTILL_ASSIGN_OR_RETURN(bool changed, Reconcile(&*r));
-    (void)changed;
+    if (changed && reconciled != nullptr) *reconciled = true;
     if (std::filesystem::exists(DirOf(id))) out.push_back(std::move(*r));
   }
   std::sort(out.begin(), out.end(), [](const ContainerRecord& a, const ContainerRecord& b) {

@@ -36,8 +36,9 @@ class ContainerStore {
 
   Result<ContainerRecord> Load(const std::string& id);
   Status WriteState(const std::string& id, const ContainerState& state);
-  // Every container, newest first. Runs Reconcile on each.
-  Result<std::vector<ContainerRecord>> List();
+  // Every container, newest first. Runs Reconcile on each; `reconciled`
+  // (optional) is set when any container's monitor was found dead.
+  Result<std::vector<ContainerRecord>> List(bool* reconciled = nullptr);
   // An exact name, an exact ID or a unique ID prefix -> the ID.
   Result<std::string> Find(std::string_view name_or_id);
   // Deletes the container's directory (the caller made sure nothing runs).

@@ -346,12 +346,10 @@ Status RemoveContainer(const std::string& store_root, const std::string& name_or
 
 Result<std::vector<ContainerRecord>> ListContainers(const std::string& store_root, bool all) {
   DISTILL_ASSIGN_OR_RETURN(ContainerStore cs, ContainerStore::Open(store_root));
-  // Note which were live before List reconciles, to clean mounts if any died.
-  DISTILL_ASSIGN_OR_RETURN(std::vector<ContainerRecord> records, cs.List());
   bool any_died = false;
+  DISTILL_ASSIGN_OR_RETURN(std::vector<ContainerRecord> records, cs.List(&any_died));
   std::vector<ContainerRecord> out;
   for (ContainerRecord& r : records) {
-    if (r.state.error == "the container's monitor process died") any_died = true;
     if (all || r.state.status == ContainerStatus::kRunning) out.push_back(std::move(r));
   }
   if (any_died) DISTILL_RETURN_IF_ERROR(RecoverMounts(store_root));
