@@ -111,6 +111,12 @@ TEST(BootstrapIntegrationTest, BookwormSlimInstallsAndRunsHello) {
   }
   EXPECT_GT(doc_files, 30);
   EXPECT_TRUE(fs::is_empty(rootfs + "/var/lib/apt/lists"));
+  std::ifstream sources_file(rootfs + "/etc/apt/sources.list.d/debian.sources");
+  std::string sources((std::istreambuf_iterator<char>(sources_file)), {});
+  EXPECT_NE(sources.find("Suites: bookworm bookworm-updates\n"), std::string::npos) << sources;
+  EXPECT_NE(sources.find("Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"),
+            std::string::npos)
+      << sources;
 
   // apt works in the image, against the host's mirror, in distill's sandbox.
   exec::ProcessSpec spec;
