@@ -10,7 +10,7 @@ export DISTILL_ROOT="$TMP/store"
 
 run "$DISTILL" bootstrap --help
 expect_rc 0 "bootstrap --help"
-expect_out "debian:<release>[-slim]" "help names the debian form"
+expect_out "IMAGE" "help names the IMAGE argument"
 expect_out "--mirror" "help names --mirror"
 
 run "$DISTILL" bootstrap
