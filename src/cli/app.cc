@@ -85,6 +85,7 @@ int Main(int argc, char** argv) {
   RegisterDistrolessVerbs(app, ctx);
   RegisterBootstrapVerb(app, ctx);
   RegisterLintVerb(app, ctx);
+  RegisterInspectToolVerbs(app, ctx);
 
   try {
     app.parse(argc, argv);
