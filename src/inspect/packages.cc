@@ -173,6 +173,7 @@ Result<std::vector<Package>> ImagePackages(store::Store& store, const store::Sto
   std::map<std::string, Found> by_path;
   WalkOptions options;
   options.wants_content = [](const std::string& path, const archive::TarEntry& entry) {
+    if (IsGoBinaryCandidate(path, entry)) return true;
     return entry.size <= kMaxMetadataBytes &&
            (IsDpkgStatusPath(path) || IsPythonMetadataPath(path));
   };
