@@ -102,7 +102,6 @@ oci::ImageConfig WithUser(const std::string& user) {
   return c;
 }
 
-
 TEST(FindingsTest, EmptyNonRootImageIsClean) {
   FsView fs;
   fs.BeginLayer(0);
