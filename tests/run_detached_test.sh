@@ -145,4 +145,17 @@ no_mounts "after the monitor was killed"
 run "$DISTILL" rm crash
 expect_rc 0 "rm after crash"
 
+# rmi refuses an image a container was made from, until the container is gone.
+"$DISTILL" import "$TMP/rootfs.tar" bbkeep -c 'CMD ["sleep","60"]' >/dev/null
+"$DISTILL" tag bbkeep bbkeep:second >/dev/null
+run "$DISTILL" run -d --name holder bbkeep
+run "$DISTILL" rmi bbkeep:second
+expect_rc 0 "rmi of one of two tags only untags, even with a container"
+run "$DISTILL" rmi bbkeep
+expect_rc 1 "rmi of an image a container uses"
+expect_err "holder" "the refusal names the container"
+"$DISTILL" rm -f holder >/dev/null
+run "$DISTILL" rmi bbkeep
+expect_rc 0 "rmi once the container is removed"
+
 finish

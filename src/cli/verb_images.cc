@@ -15,6 +15,7 @@
 #include "images/image_view.h"
 #include "images/inspect.h"
 #include "images/maintenance.h"
+#include "runtime/lifecycle.h"
 #include "store/image_store.h"
 #include "store/store.h"
 #include "store/store_root.h"
@@ -101,6 +102,32 @@ void RegisterTag(CLI::App& app, Context& ctx) {
   });
 }
 
+// Refuses to remove an image a container (running or not) was created from, as
+// Docker does without -f: the container's root file system is that image.
+Status CheckNoContainerUses(store::Store& store, const Context& ctx, const std::string& image) {
+  auto digest = store::ResolveImage(store, image);
+  if (!digest.ok()) return Status::Ok();  // RemoveImage reports the unknown image
+  // Removing one of several tags only untags: the image itself stays.
+  auto tagged = store.ListImages();
+  if (!tagged.ok()) return tagged.status();
+  int tags = 0;
+  for (const auto& record : *tagged) tags += record.digest == *digest ? 1 : 0;
+  const bool by_id = image.rfind("sha256:", 0) == 0 || digest->hex().rfind(image, 0) == 0;
+  if (tags > 1 && !by_id) return Status::Ok();
+  auto root = store::DefaultStoreRoot(ctx.root);
+  if (!root.ok()) return root.status();
+  auto containers = runtime::ListContainers(*root, /*all=*/true);
+  if (!containers.ok()) return containers.status();
+  for (const auto& c : *containers) {
+    if (c.spec.image_digest == digest->str()) {
+      return Status::Invalid("conflict: unable to remove image " + image + ": container " +
+                             c.spec.name + " (" + c.spec.id.substr(0, 12) +
+                             ") uses it; remove the container first (distill rm) or use -f");
+    }
+  }
+  return Status::Ok();
+}
+
 void RegisterRmi(CLI::App& app, Context& ctx) {
   struct Flags {
     bool force = false;
@@ -108,8 +135,9 @@ void RegisterRmi(CLI::App& app, Context& ctx) {
   };
   auto flags = std::make_shared<Flags>();
   auto* verb = app.add_subcommand("rmi", "Remove images (their blobs go at the next prune)");
-  verb->add_flag("-f,--force", flags->force,
-                 "remove an image by ID even when several tags or an index refer to it");
+  verb->add_flag(
+      "-f,--force", flags->force,
+      "remove an image by ID even when several tags, an index or a container refer to it");
   verb->add_option("IMAGE", flags->images, "image names, IDs or digests")->required();
   SetExamples(verb,
               "  distill rmi python:3.9\n"
@@ -119,6 +147,13 @@ void RegisterRmi(CLI::App& app, Context& ctx) {
     if (!opened.ok()) return Fail(ctx, opened.status());
     // Every image is tried; each failure is reported and the exit status is 1.
     for (const auto& image : flags->images) {
+      if (!flags->force) {
+        Status in_use = CheckNoContainerUses(**opened, ctx, image);
+        if (!in_use.ok()) {
+          Fail(ctx, in_use);
+          continue;
+        }
+      }
       auto lines = images::RemoveImage(**opened, image, flags->force);
       if (!lines.ok()) {
         Fail(ctx, lines.status());
