@@ -1,3 +1,5 @@
 #include "cli/verbs.h"
 
-int main(int argc, char** argv) { return distill::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return distill::cli::Main(argc, argv);
+}

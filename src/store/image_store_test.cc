@@ -89,8 +89,7 @@ TEST_F(ImageStoreTest, WriteThenReadByEveryKindOfName) {
   ASSERT_TRUE(digest.ok()) << digest.status().message();
 
   for (std::string name : {std::string("app:1"), std::string("docker.io/library/app:1"),
-                           digest->str(), digest->hex().substr(0, 12),
-                           "app@" + digest->str()}) {
+                           digest->str(), digest->hex().substr(0, 12), "app@" + digest->str()}) {
     auto img = ReadImage(*store_, name);
     ASSERT_TRUE(img.ok()) << name << ": " << img.status().message();
     EXPECT_EQ(img->manifest_digest, *digest);

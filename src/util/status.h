@@ -13,8 +13,18 @@ namespace distill {
 class Status {
  public:
   // Error kinds the CLI and callers branch on; the message is for humans.
-  enum class Code { kOk, kInvalidArgument, kNotFound, kAlreadyExists, kIo, kCorrupt, kUnavailable,
-                    kPermission, kCancelled, kInternal };
+  enum class Code {
+    kOk,
+    kInvalidArgument,
+    kNotFound,
+    kAlreadyExists,
+    kIo,
+    kCorrupt,
+    kUnavailable,
+    kPermission,
+    kCancelled,
+    kInternal
+  };
 
   Status() = default;
   static Status Ok() { return Status(); }
@@ -51,7 +61,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result built from an ok Status");
   }
@@ -73,7 +83,9 @@ class Result {
   std::variant<T, Status> v_;
 };
 
-inline const Status& StatusOf(const Status& s) { return s; }
+inline const Status& StatusOf(const Status& s) {
+  return s;
+}
 template <typename T>
 const Status& StatusOf(const Result<T>& r) {
   return r.status();
@@ -82,10 +94,10 @@ const Status& StatusOf(const Result<T>& r) {
 }  // namespace distill
 
 // Propagates a non-ok Status (or the Status of a failed Result) to the caller.
-#define DISTILL_RETURN_IF_ERROR(expr)                                     \
-  do {                                                                    \
-    const auto& _distill_st = (expr);                                     \
-    if (!_distill_st.ok()) return ::distill::StatusOf(_distill_st);       \
+#define DISTILL_RETURN_IF_ERROR(expr)                               \
+  do {                                                              \
+    const auto& _distill_st = (expr);                               \
+    if (!_distill_st.ok()) return ::distill::StatusOf(_distill_st); \
   } while (0)
 
 #define DISTILL_CONCAT_INNER(a, b) a##b
