@@ -118,11 +118,17 @@ expect_err "Dockerfile.fail:3: RUN echo about-to-fail && exit 3: exit code 3" "f
 expect_err "about-to-fail" "failure shows the step's output"
 no_leftover_mounts "failed build"
 
-# A missing base image says how to make one.
+# A missing base image says how to make one (with --base-source store, a build
+# does not make Debian-based images itself).
 printf 'FROM debian:bookworm-slim\nRUN true\n' >"$CTX/Dockerfile.nobase"
-run "$DISTILL" build -f "$CTX/Dockerfile.nobase" "$CTX"
+run "$DISTILL" build --base-source store -f "$CTX/Dockerfile.nobase" "$CTX"
 expect_rc 1 "missing base"
 expect_err "FROM debian:bookworm-slim: image not found in the store" "missing base is explained"
+# A name nobody can make fails the same way under the default policy.
+printf 'FROM example.invalid/nothing:1\nRUN true\n' >"$CTX/Dockerfile.nobase"
+run "$DISTILL" build -f "$CTX/Dockerfile.nobase" "$CTX"
+expect_rc 1 "unknown base"
+expect_err "image not found in the store" "unknown base is explained"
 
 # The Dockerfile from stdin, the context as a tar on stdin.
 run bash -c "printf 'FROM busybox:test\nRUN echo from-stdin\n' | '$DISTILL' build --progress plain -f - '$CTX'"

@@ -121,6 +121,8 @@ void RegisterDistrolessVerbs(CLI::App& app, Context& ctx) {
   auto* verb = app.add_subcommand("distroless",
                                   "Distroless base images made from Debian packages (build, list)");
   verb->require_subcommand(1);
+  SetExamples(verb,
+              "  distill distroless list\n  distill distroless build static --variant nonroot");
   RegisterBuild(verb, ctx);
   RegisterList(verb);
 }

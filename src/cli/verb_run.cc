@@ -110,6 +110,7 @@ void RegisterPs(CLI::App& app, Context& ctx) {
   };
   auto f = std::make_shared<Flags>();
   auto* verb = app.add_subcommand("ps", "List containers");
+  SetExamples(verb, "  distill ps\n  distill ps -a -q");
   verb->add_flag("-a,--all", f->all, "show every container (default: running ones)");
   verb->add_flag("-q,--quiet", f->quiet, "only show container IDs");
   verb->add_flag("--no-trunc", f->no_trunc, "do not truncate IDs and commands");
@@ -152,6 +153,7 @@ void RegisterLogs(CLI::App& app, Context& ctx) {
   };
   auto f = std::make_shared<Flags>();
   auto* verb = app.add_subcommand("logs", "Show a container's output");
+  SetExamples(verb, "  distill logs web\n  distill logs -f --tail 20 web");
   verb->add_flag("-f,--follow", f->follow, "keep printing until the container exits");
   verb->add_option("-n,--tail", f->tail, "number of lines from the end (default all)");
   verb->add_option("CONTAINER", f->container, "name or ID")->required();
@@ -179,6 +181,7 @@ void RegisterStopRm(CLI::App& app, Context& ctx) {
   };
   auto sf = std::make_shared<StopFlags>();
   auto* stop = app.add_subcommand("stop", "Stop running containers (STOPSIGNAL, then SIGKILL)");
+  SetExamples(stop, "  distill stop web\n  distill stop -t 2 web worker");
   stop->add_option("-t,--time", sf->timeout, "seconds to wait before SIGKILL (default 10)");
   stop->add_option("CONTAINER", sf->containers, "names or IDs")->required();
   stop->callback([&ctx, sf] {
@@ -199,6 +202,7 @@ void RegisterStopRm(CLI::App& app, Context& ctx) {
   };
   auto rf = std::make_shared<RmFlags>();
   auto* rm = app.add_subcommand("rm", "Remove containers");
+  SetExamples(rm, "  distill rm web\n  distill rm -f web");
   rm->add_flag("-f,--force", rf->force, "kill and remove running containers too");
   rm->add_option("CONTAINER", rf->containers, "names or IDs")->required();
   rm->callback([&ctx, rf] {
@@ -247,6 +251,7 @@ void RegisterExec(CLI::App& app, Context& ctx) {
 void RegisterPort(CLI::App& app, Context& ctx) {
   auto container = std::make_shared<std::string>();
   auto* verb = app.add_subcommand("port", "List a container's published ports");
+  SetExamples(verb, "  distill port web");
   verb->add_option("CONTAINER", *container, "name or ID")->required();
   verb->callback([&ctx, container] {
     Result<std::string> root = Root(ctx);
