@@ -1,6 +1,5 @@
 #include "distroless/builder.h"
 
-#include <sys/stat.h>
 #include <time.h>
 
 #include <algorithm>
@@ -314,14 +313,6 @@ oci::ImageConfig MakeConfig(const BuildRequest& request, const Recipe& recipe, V
 }
 
 }  // namespace
-
-std::string DefaultPackageCacheDir(const std::string& store_root) {
-  struct stat st;
-  if (::stat("/var/cache/distill/debian", &st) == 0 && S_ISDIR(st.st_mode)) {
-    return "/var/cache/distill/debian";
-  }
-  return debian::DefaultDebianCacheDir(store_root);
-}
 
 Result<std::vector<BuiltImage>> BuildDistroless(store::Store& store, const BuildRequest& request,
                                                 const ProgressFn& progress) {

@@ -50,10 +50,6 @@ struct BuiltImage {
   size_t packages = 0;
 };
 
-// /var/cache/distill/debian when that directory exists (a machine-wide cache
-// shared by stores), else <store root>/cache/debian.
-std::string DefaultPackageCacheDir(const std::string& store_root);
-
 // Builds the request's images into `store`. Errors name the release, the
 // mirror URL or the package they are about.
 Result<std::vector<BuiltImage>> BuildDistroless(store::Store& store, const BuildRequest& request,
