@@ -18,6 +18,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,8 +61,13 @@ class CredentialStore {
 
   const std::vector<std::string>& files() const { return files_; }
 
+  // Credentials for `host` that win over the files, held in memory only
+  // (`distill login` checks a password with the registry before storing it).
+  void Preset(const std::string& host, Credentials creds) { preset_[host] = std::move(creds); }
+
  private:
   std::vector<std::string> files_;
+  std::map<std::string, Credentials> preset_;
   HelperRunner runner_;
 };
 

@@ -44,10 +44,14 @@ struct RegistryClientOptions {
   HttpClient* http = nullptr;                    // required; outlives the client
   const CredentialStore* credentials = nullptr;  // null: anonymous only
   RegistryConfig config;
-  int attempts = 4;           // per request, for 429/5xx/transport failures
-  int retry_delay_ms = 250;   // before the second attempt; doubled after each
-  uint64_t chunk_size = 0;    // > 0: blobs are uploaded in PATCH chunks of this size
+  int attempts = 4;          // per request, for 429/5xx/transport failures
+  int retry_delay_ms = 250;  // before the second attempt; doubled after each
+  uint64_t chunk_size = 0;   // > 0: blobs are uploaded in PATCH chunks of this size
   std::function<void(const std::string&)> log;  // progress lines (no secrets); may be unset
+  // Seams for tests: waiting between attempts, and the time (Unix seconds)
+  // that token expiry is measured against. Unset: the real ones.
+  std::function<void(int milliseconds)> sleep;
+  std::function<int64_t()> now;
 };
 
 struct FetchedManifest {
@@ -96,6 +100,11 @@ class RegistryClient {
   // must match the bytes.
   Result<oci::Descriptor> PushManifest(const oci::Reference& ref, const std::string& bytes,
                                        const std::string& media_type);
+
+  // Checks that the credentials for registry `domain` are accepted (GET /v2/
+  // with them; a Bearer registry's token service is asked for a token without
+  // scope, as `docker login` does). kPermission when they are refused.
+  Status CheckLogin(const std::string& domain);
 
   const RegistryClientOptions& options() const;
 

@@ -26,16 +26,22 @@ struct PullOptions {
 };
 
 struct PulledImage {
-  oci::Digest manifest;      // the platform manifest stored (the image ID)
-  oci::Digest top_digest;    // what the reference resolved to (index or manifest)
-  std::string name;          // the tag given to it; empty for a pull by digest only
-  int blobs_fetched = 0;     // blobs downloaded (the rest were already stored)
+  oci::Digest manifest;    // the platform manifest stored (the image ID)
+  oci::Digest top_digest;  // what the reference resolved to (index or manifest)
+  std::string name;        // the tag given to it; empty for a pull by digest only
+  int blobs_fetched = 0;   // blobs downloaded (the rest were already stored)
 };
 
 // Pulls `ref` into `store` and tags it as `ref` (normalised). Nothing is tagged
 // unless every blob arrived and matched its digest.
 Result<PulledImage> PullImage(store::Store& store, RegistryClient& client,
                               const oci::Reference& ref, const PullOptions& options = {});
+
+// PullImage with a client over the default config and credentials; `name` as
+// typed ("alpine:3.20"). Progress lines go to `log`.
+Result<PulledImage> PullImageByName(store::Store& store, std::string_view name,
+                                    const PullOptions& options,
+                                    std::function<void(const std::string&)> log);
 
 struct PushOptions {
   int parallel = 4;  // blob uploads at once
