@@ -86,6 +86,7 @@ int Main(int argc, char** argv) {
   RegisterBootstrapVerb(app, ctx);
   RegisterLintVerb(app, ctx);
   RegisterInspectToolVerbs(app, ctx);
+  RegisterRegistryVerbs(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,7 @@ void RegisterDistrolessVerbs(CLI::App& app, Context& ctx);
 void RegisterBootstrapVerb(CLI::App& app, Context& ctx);
 void RegisterLintVerb(CLI::App& app, Context& ctx);
 void RegisterInspectToolVerbs(CLI::App& app, Context& ctx);
+void RegisterRegistryVerbs(CLI::App& app, Context& ctx);
 
 // Runs the command line; returns the process exit status (2 for usage errors).
 int Main(int argc, char** argv);
