@@ -66,11 +66,17 @@ void RegisterRun(CLI::App& app, Context& ctx) {
   verb->add_option("--pids-limit", f->req.limits.pids, "maximum number of processes");
   verb->add_flag("--init", f->req.init,
                  "run a minimal init as pid 1 (reaps zombies, forwards signals)");
+  verb->add_flag("-i,--interactive", f->req.interactive,
+                 "keep stdin open and forward it to the container");
+  verb->add_flag("-t,--tty", f->req.tty,
+                 "give the container a pseudo-terminal (with -i: an interactive session)");
   verb->add_option("IMAGE", f->req.image, "image to run")->required();
   // Everything after the image is the command and its arguments.
   verb->prefix_command();
   SetExamples(verb,
               "  distill run --rm busybox sh -c 'echo hello'\n"
+              "  distill run --rm -it busybox sh\n"
+              "  echo hello | distill run --rm -i busybox cat\n"
               "  distill run -d --name web -p 127.0.0.1:8080:80 web-image");
   verb->callback([&ctx, f, verb, user, workdir, entrypoint, memory] {
     runtime::RunRequest req = f->req;
@@ -98,7 +104,7 @@ void RegisterRun(CLI::App& app, Context& ctx) {
       return;
     }
     std::cout.flush();
-    Result<int> code = runtime::RunForeground(*root, spec->id);
+    Result<int> code = runtime::RunForeground(*root, *spec);
     if (!code.ok()) return Fail(ctx, code.status(), runtime::ExitCodeForStartError(code.status()));
     ctx.exit_code = *code;
   });
@@ -229,9 +235,11 @@ void RegisterExec(CLI::App& app, Context& ctx) {
   verb->add_option("-e,--env", f->req.env, "set KEY=VALUE")->allow_extra_args(false);
   auto* user = verb->add_option("-u,--user", f->user, "USER[:GROUP] or UID[:GID]");
   auto* workdir = verb->add_option("-w,--workdir", f->workdir, "working directory");
+  verb->add_flag("-i,--interactive", f->req.interactive, "forward stdin to the command");
+  verb->add_flag("-t,--tty", f->req.tty, "give the command a pseudo-terminal");
   verb->add_option("CONTAINER", f->container, "name or ID")->required();
   verb->prefix_command();
-  SetExamples(verb, "  distill exec web ls /");
+  SetExamples(verb, "  distill exec web ls /\n  distill exec -it web sh");
   verb->callback([&ctx, f, verb, user, workdir] {
     runtime::ExecRequest req = f->req;
     req.argv = verb->remaining();

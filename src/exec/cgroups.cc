@@ -167,6 +167,32 @@ Result<CgroupLayout> DetectCgroupLayout() {
   return ParseCgroupLayout(mountinfo, ReadSmall("/proc/self/cgroup"));
 }
 
+std::vector<std::string> CgroupDirsToJoin(const CgroupLayout& mine, const CgroupLayout& target) {
+  std::vector<std::string> dirs;
+  for (const CgroupHierarchy& t : target.hierarchies) {
+    bool same = false;
+    for (const CgroupHierarchy& m : mine.hierarchies) {
+      same = same || (m.mount_point == t.mount_point && m.own_dir == t.own_dir);
+    }
+    if (!same) dirs.push_back(t.own_dir);
+  }
+  return dirs;
+}
+
+Status JoinCgroupsOf(pid_t pid) {
+  DISTILL_ASSIGN_OR_RETURN(CgroupLayout mine, DetectCgroupLayout());
+  std::string theirs = ReadSmall("/proc/" + std::to_string(pid) + "/cgroup");
+  if (theirs.empty()) {
+    return Status::NotFound("read /proc/" + std::to_string(pid) + "/cgroup: process gone?");
+  }
+  CgroupLayout target = ParseCgroupLayout(ReadSmall("/proc/self/mountinfo"), theirs);
+  for (const std::string& dir : CgroupDirsToJoin(mine, target)) {
+    DISTILL_RETURN_IF_ERROR(
+        WriteControl(dir + "/cgroup.procs", std::to_string(getpid())).Prefixed("join cgroup"));
+  }
+  return Status::Ok();
+}
+
 SandboxCgroup SandboxCgroup::Create(const CgroupLayout& layout, const ResourceLimits& limits,
                                     const std::string& name, std::vector<std::string>* warnings) {
   SandboxCgroup cg;

@@ -41,6 +41,14 @@ CgroupLayout ParseCgroupLayout(std::string_view mountinfo, std::string_view self
 // Reads this process's files.
 Result<CgroupLayout> DetectCgroupLayout();
 
+// The directories, one per hierarchy, where `target` (a layout parsed from
+// another process's /proc/PID/cgroup) sits apart from `mine`: what a process
+// must join to share the other's limits.
+std::vector<std::string> CgroupDirsToJoin(const CgroupLayout& mine, const CgroupLayout& target);
+// Moves the calling process into the cgroups of process `pid` (`distill exec`:
+// the container's limits then cover the exec'd command and its children).
+Status JoinCgroupsOf(pid_t pid);
+
 // The cgroup directories of one sandbox; removed on destruction (after the
 // sandbox's processes are gone).
 class SandboxCgroup {

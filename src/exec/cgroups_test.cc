@@ -38,6 +38,25 @@ TEST(CgroupLayout, ParsesHybrid) {
   EXPECT_EQ(l.Find("rdma", ""), nullptr);
 }
 
+TEST(CgroupLayout, JoinsOnlyTheHierarchiesWhereTheTargetSitsElsewhere) {
+  CgroupLayout mine = ParseCgroupLayout(kHybridMountinfo, kHybridSelf);
+  // A container limited in pids (v1) and memory (v1), unified untouched.
+  CgroupLayout target = ParseCgroupLayout(
+      kHybridMountinfo,
+      "9:name=systemd:/\n8:pids:/distill/run-7-1\n4:memory:/job/abc/distill/run-7-1\n"
+      "1:cpu:/\n0::/\n");
+  std::vector<std::string> dirs = CgroupDirsToJoin(mine, target);
+  ASSERT_EQ(dirs.size(), 2u);
+  EXPECT_EQ(dirs[0], "/sys/fs/cgroup/memory/job/abc/distill/run-7-1");
+  EXPECT_EQ(dirs[1], "/sys/fs/cgroup/pids/distill/run-7-1");
+  EXPECT_TRUE(CgroupDirsToJoin(mine, mine).empty());
+}
+
+TEST(CgroupLayout, JoiningAGoneProcessIsAnError) {
+  Status s = JoinCgroupsOf(999999999);
+  EXPECT_FALSE(s.ok());
+}
+
 TEST(CgroupLayout, ParsesPureV2WithNamespacedRoot) {
   const char mountinfo[] =
       "25 1 0:22 /sub /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";

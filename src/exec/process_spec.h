@@ -55,6 +55,13 @@ struct ProcessSpec {
   int stdin_fd = -1;
   int stdout_fd = -1;
   int stderr_fd = -1;
+  // `run -t`: a pseudo-terminal opened inside the sandbox (its own devpts)
+  // becomes the process's stdin, stdout, stderr and controlling terminal; the
+  // std*_fd above are then ignored and the master goes to
+  // RunOptions::on_terminal. Rows and columns: its first window size (0: unset).
+  bool terminal = false;
+  unsigned short terminal_rows = 0;
+  unsigned short terminal_cols = 0;
   ResourceLimits limits;
   // `run --read-only`: "/" is remounted read-only after pivot_root (the
   // mounts on top of it, /proc, /dev, binds, tmpfs, keep their own flags).

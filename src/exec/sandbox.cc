@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -18,10 +19,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <thread>
 
+#include "exec/capabilities.h"
 #include "exec/cgroups.h"
 #include "exec/etc_files.h"
+#include "exec/pty.h"
 #include "exec/sandbox_setup.h"
+#include "exec/seccomp_profile.h"
 #include "exec/setup_channel.h"
 #include "exec/unique_fd.h"
 
@@ -119,6 +124,21 @@ void Drain(UniqueFd* fd, std::string* out) {
   }
 }
 
+// Sends the program as a u32 size and the bytes; never raises SIGPIPE (the
+// sandbox may have died already).
+void SendSeccompProgram(int fd, const std::string& program) {
+  uint32_t size = static_cast<uint32_t>(program.size());
+  std::string message(reinterpret_cast<const char*>(&size), sizeof(size));
+  message += program;
+  std::string_view rest = message;
+  while (!rest.empty()) {
+    ssize_t n = send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
 }  // namespace
 
 Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options) {
@@ -127,6 +147,23 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
   std::vector<std::string> ignored_warnings;
   std::vector<std::string>* warnings =
       options.warnings != nullptr ? options.warnings : &ignored_warnings;
+
+  // libseccomp's compile costs about as much as all of the sandbox's mounts:
+  // it runs on a thread of its own meanwhile, and the program reaches pid 1
+  // over a socket, read right before exec (jthread: joined on every path).
+  std::string seccomp_program;
+  Status seccomp_status;
+  std::jthread compile_seccomp([&seccomp_program, &seccomp_status] {
+    Result<SeccompFilter> filter =
+        BuildDefaultSeccompFilter(CapabilityMask(DockerDefaultCapabilities()));
+    Result<std::string> program =
+        filter.ok() ? filter->ExportProgram() : Result<std::string>(filter.status());
+    if (program.ok()) {
+      seccomp_program = std::move(*program);
+    } else {
+      seccomp_status = program.status();
+    }
+  });
 
   DISTILL_ASSIGN_OR_RETURN(EtcFiles etc, EtcFiles::Create(spec.hostname, spec.network));
 
@@ -163,6 +200,26 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
   DISTILL_ASSIGN_OR_RETURN(Pipe go_pipe, MakePipe());
   ctx.status_fd = status_pipe.write.get();
   ctx.go_fd = go_pipe.read.get();
+  UniqueFd seccomp_write, seccomp_read;
+  {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+      return Status::FromErrno("socketpair for the seccomp filter", errno);
+    }
+    seccomp_write.Reset(sv[0]);
+    seccomp_read.Reset(sv[1]);
+    ctx.seccomp_fd = seccomp_read.get();
+  }
+  UniqueFd terminal_read, terminal_write;
+  if (spec.terminal) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+      return Status::FromErrno("socketpair for the pty", errno);
+    }
+    terminal_read.Reset(sv[0]);
+    terminal_write.Reset(sv[1]);
+    ctx.terminal_fd = terminal_write.get();
+  }
 
   int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
   if (spec.network == NetworkMode::kNone) flags |= CLONE_NEWNET;
@@ -172,6 +229,8 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
 
   status_pipe.write.Reset();
   go_pipe.read.Reset();
+  terminal_write.Reset();
+  seccomp_read.Reset();
   for (UniqueFd& w : capture_write) w.Reset();
   auto reap_helper = [&]() -> int {
     int st = 0;
@@ -211,6 +270,11 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
   }
   go_pipe.write.Reset();
   if (options.on_started) options.on_started(init_pid);
+  compile_seccomp.join();
+  // On a failure the socket closes empty: the sandbox reports that it got no
+  // filter, and the compile error below is what Run returns.
+  if (seccomp_status.ok()) SendSeccompProgram(seccomp_write.get(), seccomp_program);
+  seccomp_write.Reset();
 
   // 3. Wait: setup errors, captured output, cancellation, the helper's exit.
   std::optional<Status> setup_error;
@@ -219,13 +283,14 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
   int wait_status = 0;
   for (;;) {
     std::vector<pollfd> fds;
-    enum Kind { kStatus, kOut, kErr, kCancel, kHelper };
+    enum Kind { kStatus, kOut, kErr, kCancel, kHelper, kTerminal };
     std::vector<Kind> kinds;
     auto add = [&](int fd, Kind k) {
       fds.push_back({fd, POLLIN, 0});
       kinds.push_back(k);
     };
     if (status_pipe.read.valid()) add(status_pipe.read.get(), kStatus);
+    if (terminal_read.valid()) add(terminal_read.get(), kTerminal);
     if (capture_read[0].valid()) add(capture_read[0].get(), kOut);
     if (capture_read[1].valid()) add(capture_read[1].get(), kErr);
     if (options.cancel != nullptr && !cancelled && !exited) add(options.cancel->fd(), kCancel);
@@ -261,6 +326,14 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
           wait_status = reap_helper();
           exited = true;
           break;
+        case kTerminal: {
+          // One message: the master (an error or EOF: the sandbox never got
+          // that far, and its setup error says why).
+          Result<UniqueFd> master = ReceiveFd(terminal_read.get());
+          terminal_read.Reset();
+          if (master.ok() && options.on_terminal) options.on_terminal(std::move(*master));
+          break;
+        }
       }
     }
   }
@@ -269,6 +342,7 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
     wait_status = reap_helper();
   }
 
+  if (!seccomp_status.ok()) return seccomp_status.Prefixed("sandbox");
   if (setup_error) return *setup_error;
   if (cancelled) return Status(Status::Code::kCancelled, "run cancelled: the sandbox was killed");
   ExitStatus result;

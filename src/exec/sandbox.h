@@ -24,6 +24,7 @@
 
 #include "exec/cancel.h"
 #include "exec/process_spec.h"
+#include "exec/unique_fd.h"
 #include "util/status.h"
 
 namespace distill::exec {
@@ -42,6 +43,9 @@ struct RunOptions {
   // it, and joins its namespaces for port publishing and `exec`). Called on
   // Run's thread, before Run waits.
   std::function<void(pid_t init_pid)> on_started;
+  // ProcessSpec::terminal: receives the pty's master once the sandbox opened
+  // it (after on_started, before the program runs). Called on Run's thread.
+  std::function<void(UniqueFd master)> on_terminal;
 };
 
 // Errors: an invalid spec (kInvalidArgument), a failed setup step or exec

@@ -20,6 +20,7 @@
 
 #include "exec/capabilities.h"
 #include "exec/in_root.h"
+#include "exec/pty.h"
 #include "exec/seccomp_profile.h"
 #include "exec/setup_channel.h"
 
@@ -350,7 +351,7 @@ Status RemountRootReadonly() {
 // program) while this process stays pid 1: it reaps every child the
 // namespace hands it, forwards every catchable signal to the program and
 // exits with the program's status. Only returns in the child.
-void BecomeInitOfForkedChild(int status_fd, const SeccompFilter& filter) {
+void BecomeInitOfForkedChild(int status_fd, const std::string& seccomp_program) {
   sigset_t all, none;
   sigfillset(&all);
   sigemptyset(&none);
@@ -368,7 +369,7 @@ void BecomeInitOfForkedChild(int status_fd, const SeccompFilter& filter) {
   // The child keeps the setup channel to report its exec; EOF must mean
   // "exec'd", so the init lets go of it.
   close(status_fd);
-  if (!filter.Load().ok()) {
+  if (!LoadSeccompProgram(seccomp_program).ok()) {
     kill(child, SIGKILL);
   }
   for (;;) {
@@ -386,6 +387,53 @@ void BecomeInitOfForkedChild(int status_fd, const SeccompFilter& filter) {
       _exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
     }
   }
+}
+
+// The seccomp program distill compiled while this process set up the
+// sandbox (see Run): a u32 size, then the bytes.
+Result<std::string> ReceiveSeccompProgram(int fd) {
+  auto read_exactly = [fd](void* data, size_t size) {
+    char* p = static_cast<char*>(data);
+    while (size > 0) {
+      ssize_t n = read(fd, p, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      p += n;
+      size -= static_cast<size_t>(n);
+    }
+    return true;
+  };
+  uint32_t size = 0;
+  std::string program;
+  if (read_exactly(&size, sizeof(size)) && size <= (1u << 20)) {
+    program.resize(size);
+    if (!read_exactly(program.data(), size)) program.clear();
+  }
+  close(fd);
+  if (program.empty()) return Status::Error("sandbox: distill sent no seccomp filter");
+  return program;
+}
+
+// `run -t`: a pty from the container's own devpts (so that `tty` names a
+// /dev/pts/N that exists in there), opened after the user switch so that the
+// program's user owns it; the master goes to distill, the slave is returned.
+Result<UniqueFd> OpenTerminal(const SandboxChildContext& ctx) {
+  const ProcessSpec& spec = *ctx.spec;
+  winsize size = {};
+  size.ws_row = spec.terminal_rows;
+  size.ws_col = spec.terminal_cols;
+  DISTILL_ASSIGN_OR_RETURN(Pty pty, OpenPty("/dev/ptmx", size));
+  DISTILL_RETURN_IF_ERROR(SendFd(ctx.terminal_fd, pty.master.get()));
+  return std::move(pty.slave);
+}
+
+// The program leads a session of its own: with -t its pty is the controlling
+// terminal (^C, job control); without, it has none, so it can never reach the
+// terminal distill was started from (through /dev/tty, e.g. TIOCSTI).
+Status EnterOwnSession(bool terminal) {
+  if (terminal) return MakeControllingTerminal(STDIN_FILENO);
+  if (setsid() < 0) return Status::FromErrno("setsid", errno);
+  return Status::Ok();
 }
 
 Status SetupAndExec(const SandboxChildContext& ctx) {
@@ -419,20 +467,26 @@ Status SetupAndExec(const SandboxChildContext& ctx) {
   DISTILL_RETURN_IF_ERROR(ChangeDirectory(spec.cwd));
   DISTILL_RETURN_IF_ERROR(SetNoNewPrivileges());
   DISTILL_ASSIGN_OR_RETURN(std::string program, FindExecutable(spec));
-  DISTILL_ASSIGN_OR_RETURN(SeccompFilter filter,
-                           BuildDefaultSeccompFilter(CapabilityMask(DockerDefaultCapabilities())));
+  DISTILL_ASSIGN_OR_RETURN(std::string seccomp_program, ReceiveSeccompProgram(ctx.seccomp_fd));
   std::vector<char*> argv, envp;
   for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   for (const std::string& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
-  DISTILL_RETURN_IF_ERROR(ConnectStdio(ctx.stdio));
+  if (spec.terminal) {
+    DISTILL_ASSIGN_OR_RETURN(UniqueFd slave, OpenTerminal(ctx));
+    const int tty[3] = {slave.get(), slave.get(), slave.get()};
+    DISTILL_RETURN_IF_ERROR(ConnectStdio(tty));
+  } else {
+    DISTILL_RETURN_IF_ERROR(ConnectStdio(ctx.stdio));
+  }
   DISTILL_RETURN_IF_ERROR(CloseInheritedFds());
   // The uid switch cleared the parent-death signal; set it again so the
   // program dies with its helper.
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  if (spec.init) BecomeInitOfForkedChild(ctx.status_fd, filter);
-  DISTILL_RETURN_IF_ERROR(filter.Load());
+  if (spec.init) BecomeInitOfForkedChild(ctx.status_fd, seccomp_program);
+  DISTILL_RETURN_IF_ERROR(EnterOwnSession(spec.terminal));
+  DISTILL_RETURN_IF_ERROR(LoadSeccompProgram(seccomp_program));
   execve(program.c_str(), argv.data(), envp.data());
   return ExecError(program, errno);
 }

@@ -3,7 +3,8 @@
 //   wait for the cgroup → mounts (private propagation, rootfs, /proc, /dev,
 //   /sys, extra mounts, /etc files) → pivot_root → masked and read-only paths
 //   → hostname, loopback → bounding set, uid/gid, capabilities → cwd →
-//   no_new_privs → stdio, close fds → seccomp → execve.
+//   no_new_privs → stdio (or a new pty), close fds → a session of its own →
+//   seccomp → execve.
 #pragma once
 
 #include "exec/etc_files.h"
@@ -17,6 +18,8 @@ struct SandboxChildContext {
   int stdio[3] = {-1, -1, -1};  // host fds to become 0, 1, 2
   int status_fd = -1;           // CLOEXEC write end of the setup channel
   int go_fd = -1;               // read end: one byte once the cgroup is set
+  int terminal_fd = -1;         // spec->terminal: unix socket the pty master is sent over
+  int seccomp_fd = -1;          // unix socket: the seccomp BPF program (u32 size, bytes)
 };
 
 // Never returns: execs the program, or reports the failing step over

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -25,7 +26,7 @@ namespace fs = std::filesystem;
 const char kBusybox[] = "/bin/busybox";
 const char* const kApplets[] = {"sh",   "cat",      "echo",  "ls", "hostname", "id",    "sleep",
                                 "grep", "touch",    "mkdir", "wc", "unshare",  "mount", "true",
-                                "tr",   "readlink", "sort",  "[",  "test"};
+                                "tr",   "readlink", "sort",  "[",  "test",     "tty",   "stty"};
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
@@ -371,6 +372,53 @@ TEST_F(SandboxTest, PidsLimitAppliedOrWarned) {
 
 namespace distill::exec {
 namespace {
+
+TEST_F(SandboxTest, ProgramLeadsItsOwnSessionWithoutATerminal) {
+  // Field 6 of /proc/self/stat is the session: pid 1's own, and no terminal
+  // (field 7, tty_nr, is 0), so distill's terminal is out of reach.
+  Outcome o = RunSh("set -- $(cat /proc/$$/stat); echo $6 $7; tty");
+  ASSERT_TRUE(o.status.ok()) << o.status.status().message();
+  EXPECT_EQ(o.out.substr(0, 4), "1 0\n") << o.out;
+  EXPECT_NE(o.status->exit_code, 0);  // tty: not a tty
+}
+
+// Reads the pty's output until it hangs up (the sandbox's processes are gone).
+std::string ReadUntilHangup(int fd) {
+  std::string out;
+  char buf[1024];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+TEST_F(SandboxTest, TerminalIsAPtyOfTheSandboxAndItsControllingTerminal) {
+  for (bool init : {false, true}) {
+    ProcessSpec spec = Spec("tty; stty size; read line; echo got $line; exit 7");
+    spec.terminal = true;
+    spec.terminal_rows = 33;
+    spec.terminal_cols = 99;
+    spec.init = init;
+    spec.uid = 1000;
+    spec.gid = 1000;
+    RunOptions opts;
+    std::string out;
+    std::thread reader;
+    opts.on_terminal = [&](UniqueFd master) {
+      ASSERT_EQ(write(master.get(), "typed\n", 6), 6);
+      reader = std::thread([&out, m = std::move(master)]() { out = ReadUntilHangup(m.get()); });
+    };
+    Result<ExitStatus> st = exec::Run(spec, opts);
+    if (reader.joinable()) reader.join();
+    ASSERT_TRUE(st.ok()) << st.status().message();
+    EXPECT_EQ(st->exit_code, 7) << out;
+    EXPECT_NE(out.find("/dev/pts/0\r\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("33 99\r\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("got typed\r\n"), std::string::npos) << out;
+  }
+}
 
 TEST_F(SandboxTest, ReadonlyRootfs) {
   ProcessSpec spec = Spec("touch /tmp/x 2>/dev/null && echo wrote || echo refused");

@@ -1,6 +1,11 @@
 #include "exec/seccomp_profile.h"
 
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -130,6 +135,40 @@ Status AddRule(scmp_filter_ctx ctx, uint32_t action, const char* name, int* coun
 Status SeccompFilter::Load() const {
   int rc = seccomp_load(ctx_.get());
   if (rc < 0) return Status::FromErrno("load seccomp filter", -rc);
+  return Status::Ok();
+}
+
+Result<std::string> SeccompFilter::ExportProgram() const {
+  int fd = memfd_create("distill-seccomp", MFD_CLOEXEC);
+  if (fd < 0) return Status::FromErrno("memfd_create for the seccomp program", errno);
+  int rc = seccomp_export_bpf(ctx_.get(), fd);
+  std::string program;
+  if (rc == 0 && lseek(fd, 0, SEEK_SET) == 0) {
+    char buf[8192];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof(buf))) > 0) program.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  if (rc < 0) return Status::FromErrno("export the seccomp filter", -rc);
+  if (program.empty() || program.size() % sizeof(sock_filter) != 0) {
+    return Status::Error("export the seccomp filter: " + std::to_string(program.size()) +
+                         " bytes is not a BPF program");
+  }
+  return program;
+}
+
+Status LoadSeccompProgram(std::string_view program) {
+  if (program.empty() || program.size() % sizeof(sock_filter) != 0 ||
+      program.size() / sizeof(sock_filter) > BPF_MAXINSNS) {
+    return Status::Invalid("load seccomp filter: " + std::to_string(program.size()) +
+                           " bytes is not a BPF program");
+  }
+  sock_fprog prog = {};
+  prog.len = static_cast<unsigned short>(program.size() / sizeof(sock_filter));
+  prog.filter = reinterpret_cast<sock_filter*>(const_cast<char*>(program.data()));
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+    return Status::FromErrno("load seccomp filter", errno);
+  }
   return Status::Ok();
 }
 

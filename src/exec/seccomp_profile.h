@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "util/status.h"
 
@@ -22,11 +24,19 @@ class SeccompFilter {
   ~SeccompFilter() = default;
 
   Status Load() const;
+  // The filter as a classic BPF program (struct sock_filter[]), for a process
+  // that loads it with LoadSeccompProgram without any libseccomp state: the
+  // sandbox gets it compiled by distill while it sets itself up.
+  Result<std::string> ExportProgram() const;
   // Number of syscall rules added (for tests and diagnostics).
   int rule_count() const { return rule_count_; }
 
  private:
   friend Result<SeccompFilter> BuildDefaultSeccompFilter(uint64_t granted_caps);
+
+  // Installs a program from SeccompFilter::ExportProgram on the calling thread
+  // (no_new_privs must be set first). Only a syscall: safe in a forked child.
+  Status LoadSeccompProgram(std::string_view program);
   struct CtxRelease {
     void operator()(void* ctx) const { seccomp_release(ctx); }
   };
@@ -39,5 +49,9 @@ class SeccompFilter {
 // rules, as Docker does: e.g. without CAP_SYS_ADMIN, mount/unshare/setns are
 // denied and clone may not create namespaces.
 Result<SeccompFilter> BuildDefaultSeccompFilter(uint64_t granted_caps);
+
+// Installs a program from SeccompFilter::ExportProgram on the calling thread
+// (no_new_privs must be set first). Only a syscall: safe in a forked child.
+Status LoadSeccompProgram(std::string_view program);
 
 }  // namespace distill::exec

@@ -33,6 +33,27 @@ int RunFiltered(uint64_t caps, int (*probe)()) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 200 + WTERMSIG(status);
 }
 
+TEST(SeccompProfile, ExportedProgramLoadsAndFilters) {
+  auto filter = BuildDefaultSeccompFilter(CapabilityMask(DockerDefaultCapabilities()));
+  ASSERT_TRUE(filter.ok()) << filter.status().message();
+  Result<std::string> program = filter->ExportProgram();
+  ASSERT_TRUE(program.ok()) << program.status().message();
+  EXPECT_EQ(program->size() % 8, 0u);
+  EXPECT_FALSE(LoadSeccompProgram("1234567").ok());  // not whole instructions
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    if (!LoadSeccompProgram(*program).ok()) _exit(1);
+    if (unshare(CLONE_NEWUTS) == 0 || errno != EPERM) _exit(2);
+    if (getpid() <= 0) _exit(3);
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
 TEST(SeccompProfile, Builds) {
   auto filter = BuildDefaultSeccompFilter(CapabilityMask(DockerDefaultCapabilities()));
   ASSERT_TRUE(filter.ok()) << filter.status().message();

@@ -85,6 +85,8 @@ std::string SpecToJson(const ContainerSpec& s) {
             {"init", s.init},
             {"readonly_rootfs", s.readonly_rootfs},
             {"auto_remove", s.auto_remove},
+            {"interactive", s.interactive},
+            {"tty", s.tty},
             {"stop_signal", s.stop_signal},
             {"created_ms", s.created_ms}};
   return j.dump(2) + "\n";
@@ -114,6 +116,9 @@ Result<ContainerSpec> SpecFromJson(std::string_view text, std::string_view sourc
     s.init = j.at("init").get<bool>();
     s.readonly_rootfs = j.at("readonly_rootfs").get<bool>();
     s.auto_remove = j.at("auto_remove").get<bool>();
+    // Added after version 1 was first written: absent means false.
+    s.interactive = j.value("interactive", false);
+    s.tty = j.value("tty", false);
     s.stop_signal = j.at("stop_signal").get<std::string>();
     s.created_ms = j.at("created_ms").get<int64_t>();
     return s;

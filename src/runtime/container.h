@@ -37,6 +37,8 @@ struct ContainerSpec {
   bool init = false;
   bool readonly_rootfs = false;
   bool auto_remove = false;  // --rm
+  bool interactive = false;  // -i: stdin stays open (forwarded in the foreground)
+  bool tty = false;          // -t: a pty is the program's stdin/stdout/stderr
   std::string stop_signal = "SIGTERM";
   int64_t created_ms = 0;  // unix milliseconds
 };

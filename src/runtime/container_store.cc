@@ -30,6 +30,33 @@ bool IsHexId(std::string_view s) {
          });
 }
 
+// Temp file + rename, without fsync: readers see the old or the new content
+// while the machine is up (see WriteState for when that is enough).
+Status WriteAtomicallyUnsynced(const std::string& path, std::string_view data) {
+  std::random_device rd;
+  std::string tmp = path + ".tmp-" + std::to_string((uint64_t{rd()} << 32) | rd());
+  int raw = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (raw < 0) return Status::FromErrno("create " + tmp, errno);
+  exec::UniqueFd fd(raw);
+  while (!data.empty()) {
+    ssize_t n = write(fd.get(), data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      Status s = Status::FromErrno("write " + tmp, errno);
+      unlink(tmp.c_str());
+      return s;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  fd.Reset();
+  if (rename(tmp.c_str(), path.c_str()) < 0) {
+    Status s = Status::FromErrno("rename " + tmp + " to " + path, errno);
+    unlink(tmp.c_str());
+    return s;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ContainerStore> ContainerStore::Open(const std::string& store_root) {
@@ -73,6 +100,10 @@ Status ContainerStore::Create(ContainerSpec* spec) {
   spec->created_ms = NowMs();
   std::string dir = DirOf(spec->id);
   if (mkdir(dir.c_str(), 0700) < 0) return Status::FromErrno("create " + dir, errno);
+  if (spec->auto_remove) {
+    DISTILL_RETURN_IF_ERROR(WriteAtomicallyUnsynced(dir + "/config.json", SpecToJson(*spec)));
+    return WriteState(spec->id, ContainerState{}, Durability::kAtomic);
+  }
   DISTILL_RETURN_IF_ERROR(
       DefaultFileSystem()->WriteFileAtomically(dir + "/config.json", SpecToJson(*spec)));
   return WriteState(spec->id, ContainerState{});
@@ -83,13 +114,26 @@ Result<ContainerRecord> ContainerStore::Load(const std::string& id) {
   std::string dir = DirOf(id);
   DISTILL_ASSIGN_OR_RETURN(std::string spec_text, ReadText(dir + "/config.json"));
   DISTILL_ASSIGN_OR_RETURN(r.spec, SpecFromJson(spec_text, dir + "/config.json"));
-  DISTILL_ASSIGN_OR_RETURN(std::string state_text, ReadText(dir + "/state.json"));
-  DISTILL_ASSIGN_OR_RETURN(r.state, StateFromJson(state_text, dir + "/state.json"));
+  Result<std::string> state_text = ReadText(dir + "/state.json");
+  Result<ContainerState> state = state_text.ok() ? StateFromJson(*state_text, dir + "/state.json")
+                                                 : Result<ContainerState>(state_text.status());
+  if (state.ok()) {
+    r.state = std::move(*state);
+  } else if (state.status().code() != Status::Code::kNotFound && !MonitorAlive(id)) {
+    r.state.status = ContainerStatus::kExited;
+    r.state.exit_code = 137;
+    r.state.error = "its state was lost in a crash: " + state.status().message();
+  } else {
+    return state.status();
+  }
   return r;
 }
 
-Status ContainerStore::WriteState(const std::string& id, const ContainerState& state) {
-  return DefaultFileSystem()->WriteFileAtomically(DirOf(id) + "/state.json", StateToJson(state));
+Status ContainerStore::WriteState(const std::string& id, const ContainerState& state,
+                                  Durability durability) {
+  std::string path = DirOf(id) + "/state.json";
+  if (durability == Durability::kAtomic) return WriteAtomicallyUnsynced(path, StateToJson(state));
+  return DefaultFileSystem()->WriteFileAtomically(path, StateToJson(state));
 }
 
 Result<std::vector<std::string>> ContainerStore::ListIds() {

@@ -31,11 +31,23 @@ class ContainerStore {
   std::string LogPathOf(const std::string& id) const { return DirOf(id) + "/container.log"; }
 
   // Gives `spec` a new ID, and a random name when it has none, and writes its
-  // directory with a "created" state. Fails when the name is taken.
+  // directory with a "created" state. Fails when the name is taken. The files
+  // of a --rm container are not fsync'd: it leaves nothing behind by design.
   Status Create(ContainerSpec* spec);
 
+  // An unreadable state.json with no live monitor (a crash cut short a
+  // write that was not synced, see WriteState) loads as exited, with the
+  // reason in state.error, so that the container can still be listed and removed.
   Result<ContainerRecord> Load(const std::string& id);
-  Status WriteState(const std::string& id, const ContainerState& state);
+
+  // kSynced: fsync'd before and after the rename, for what must survive a
+  // power loss (the record a container leaves behind). kAtomic: rename only,
+  // for the transitions of a live container (its monitor pid, "running") —
+  // after a power loss nothing runs and Reconcile rewrites them anyway; this
+  // keeps fsyncs off the path from `distill run` to the program's start.
+  enum class Durability { kSynced, kAtomic };
+  Status WriteState(const std::string& id, const ContainerState& state,
+                    Durability durability = Durability::kSynced);
   // Every container, newest first. Runs Reconcile on each; `reconciled`
   // (optional) is set when any container's monitor was found dead.
   Result<std::vector<ContainerRecord>> List(bool* reconciled = nullptr);

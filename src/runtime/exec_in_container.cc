@@ -4,18 +4,24 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "exec/capabilities.h"
+#include "exec/cgroups.h"
+#include "exec/pty.h"
 #include "exec/seccomp_profile.h"
 #include "exec/unique_fd.h"
 #include "exec/user_lookup.h"
 #include "runtime/lifecycle.h"
+#include "runtime/terminal_relay.h"
 
 namespace distill::runtime {
 namespace {
@@ -33,8 +39,32 @@ void SetEnv(std::vector<std::string>* env, const std::string& kv) {
   env->push_back(kv);
 }
 
+// Stdio of the exec'd process, last thing before seccomp: with -t a pty of
+// the container's devpts (its master sent to distill over `terminal_fd`) as
+// stdin/stdout/stderr and controlling terminal of a new session; without, a
+// new session with no terminal, stdin /dev/null unless -i.
+Status ConnectStdio(const ExecRequest& req, const winsize& size, int terminal_fd) {
+  if (req.tty) {
+    DISTILL_ASSIGN_OR_RETURN(exec::Pty pty, exec::OpenPty("/dev/ptmx", size));
+    DISTILL_RETURN_IF_ERROR(exec::SendFd(terminal_fd, pty.master.get()));
+    for (int i = 0; i < 3; ++i) {
+      if (dup2(pty.slave.get(), i) < 0) return Status::FromErrno("exec: connect the pty", errno);
+    }
+    return exec::MakeControllingTerminal(STDIN_FILENO);
+  }
+  if (setsid() < 0) return Status::FromErrno("exec: setsid", errno);
+  if (!req.interactive) {
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null < 0) return Status::FromErrno("exec: open /dev/null", errno);
+    if (dup2(null, STDIN_FILENO) < 0) return Status::FromErrno("exec: stdin", errno);
+    close(null);
+  }
+  return Status::Ok();
+}
+
 // In the grandchild, inside every namespace: never returns.
-[[noreturn]] void ExecInside(const ContainerRecord& r, const ExecRequest& req, int error_fd) {
+[[noreturn]] void ExecInside(const ContainerRecord& r, const ExecRequest& req, const winsize& size,
+                             int error_fd, int terminal_fd) {
   auto fail = [error_fd](const Status& s) {
     ssize_t ignored = write(error_fd, s.message().data(), s.message().size());
     (void)ignored;
@@ -79,6 +109,8 @@ void SetEnv(std::vector<std::string>* env, const std::string& kv) {
   for (const std::string& e : env) {
     if (e.starts_with("PATH=")) setenv("PATH", e.c_str() + 5, 1);
   }
+  s = ConnectStdio(req, size, terminal_fd);
+  if (!s.ok()) fail(s);
   s = filter->Load();
   if (!s.ok()) fail(s);
   execvpe(argv[0], argv.data(), envp.data());
@@ -120,11 +152,35 @@ Result<int> ExecInContainer(const std::string& store_root, const std::string& na
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) < 0) return Status::FromErrno("pipe", errno);
   exec::UniqueFd err_read(errpipe[0]), err_write(errpipe[1]);
+  exec::UniqueFd terminal_read, terminal_write;
+  winsize size = {};
+  int size_source = isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO;
+  if (ioctl(size_source, TIOCGWINSZ, &size) < 0 || size.ws_row == 0) {
+    size.ws_row = 24;
+    size.ws_col = 80;
+  }
+  if (req.tty) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+      return Status::FromErrno("socketpair for the pty", errno);
+    }
+    terminal_read.Reset(sv[0]);
+    terminal_write.Reset(sv[1]);
+  }
   pid_t joiner = fork();
   if (joiner < 0) return Status::FromErrno("fork", errno);
   if (joiner == 0) {
     err_read.Reset();
+    terminal_read.Reset();
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    // The cgroups first, while the host's /sys is in sight: the command
+    // forked below inherits them, so the container's limits cover it.
+    if (Status joined = exec::JoinCgroupsOf(r.state.pid); !joined.ok()) {
+      std::string msg = "exec: " + joined.message();
+      ssize_t ignored = write(err_write.get(), msg.data(), msg.size());
+      (void)ignored;
+      _exit(125);
+    }
     for (size_t i = 0; i < ns.size(); ++i) {
       if (setns(ns[i].get(), 0) < 0) {
         std::string msg = std::string("exec: join the container's ") + kNamespaces[i] +
@@ -136,8 +192,9 @@ Result<int> ExecInContainer(const std::string& store_root, const std::string& na
     }
     pid_t inner = fork();
     if (inner < 0) _exit(125);
-    if (inner == 0) ExecInside(r, req, err_write.get());
+    if (inner == 0) ExecInside(r, req, size, err_write.get(), terminal_write.get());
     err_write.Reset();
+    terminal_write.Reset();
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
     int status = 0;
@@ -146,7 +203,28 @@ Result<int> ExecInContainer(const std::string& store_root, const std::string& na
     _exit(StatusToCode(status));
   }
   err_write.Reset();
+  terminal_write.Reset();
   ns.clear();
+  // -t: the pty's master arrives once the command is about to exec (an error
+  // or EOF instead: it failed before, and the error pipe says why).
+  std::optional<RawTerminal> raw;
+  std::optional<TerminalRelay> relay;
+  if (req.tty) {
+    Result<exec::UniqueFd> master = exec::ReceiveFd(terminal_read.get());
+    terminal_read.Reset();
+    if (master.ok()) {
+      if (req.interactive) {
+        Result<RawTerminal> entered = RawTerminal::Enter(STDIN_FILENO);
+        if (entered.ok()) raw.emplace(std::move(*entered));
+      }
+      RelayConfig config;
+      config.user_input = req.interactive ? STDIN_FILENO : -1;
+      config.window_size_source = isatty(size_source) ? size_source : -1;
+      config.output.Reset(fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3));
+      relay.emplace(std::move(config));
+      relay->StartWithTerminal(std::move(*master));
+    }
+  }
   std::string error;
   char buf[4096];
   for (;;) {
@@ -158,6 +236,8 @@ Result<int> ExecInContainer(const std::string& store_root, const std::string& na
   int status = 0;
   while (waitpid(joiner, &status, 0) < 0 && errno == EINTR) {
   }
+  if (relay) relay->Finish();
+  raw.reset();
   int code = StatusToCode(status);
   if (!error.empty()) {
     return Status(code == 127 ? Status::Code::kNotFound : Status::Code::kInternal, error);

@@ -22,6 +22,7 @@
 #include "runtime/log_file.h"
 #include "runtime/monitor.h"
 #include "runtime/signals.h"
+#include "runtime/terminal_relay.h"
 #include "snapshot/snapshot_store.h"
 #include "store/image_store.h"
 #include "store/store.h"
@@ -168,6 +169,8 @@ Result<ContainerSpec> CreateContainer(const std::string& store_root, const RunRe
   spec.init = req.init;
   spec.readonly_rootfs = req.read_only;
   spec.auto_remove = req.auto_remove;
+  spec.interactive = req.interactive;
+  spec.tty = req.tty;
   for (const std::string& v : req.volumes) {
     DISTILL_ASSIGN_OR_RETURN(exec::BindMount b, ParseVolume(v));
     spec.binds.push_back(b);
@@ -217,7 +220,21 @@ Result<ContainerSpec> CreateContainer(const std::string& store_root, const RunRe
   return spec;
 }
 
-Result<int> RunForeground(const std::string& store_root, const std::string& id) {
+Result<int> RunForeground(const std::string& store_root, const ContainerSpec& container) {
+  MonitorHooks hooks;
+  hooks.echo_stdout = STDOUT_FILENO;
+  hooks.echo_stderr = STDERR_FILENO;
+  if (container.interactive) hooks.user_input = STDIN_FILENO;
+  if (container.tty) {
+    hooks.window_size_source =
+        isatty(STDIN_FILENO) ? STDIN_FILENO : (isatty(STDOUT_FILENO) ? STDOUT_FILENO : -1);
+  }
+  // Keys (^C included) go to the container's own terminal, as typed.
+  std::optional<RawTerminal> raw;
+  if (container.interactive && container.tty) {
+    DISTILL_ASSIGN_OR_RETURN(RawTerminal entered, RawTerminal::Enter(STDIN_FILENO));
+    raw.emplace(std::move(entered));
+  }
   g_foreground_pid.store(0);
   g_pending_signal.store(0);
   struct sigaction sa {};
@@ -228,15 +245,12 @@ Result<int> RunForeground(const std::string& store_root, const std::string& id) 
   for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
     sigaction(kForwardedSignals[i], &sa, &saved[i]);
   }
-  MonitorHooks hooks;
-  hooks.echo_stdout = STDOUT_FILENO;
-  hooks.echo_stderr = STDERR_FILENO;
   hooks.on_started = [](const ContainerState& state) {
     g_foreground_pid.store(state.pid);
     int pending = g_pending_signal.exchange(0);
     if (pending != 0) kill(state.pid, pending);
   };
-  Result<int> code = RunMonitor(store_root, id, hooks);
+  Result<int> code = RunMonitor(store_root, container.id, hooks);
   g_foreground_pid.store(0);
   for (size_t i = 0; i < std::size(kForwardedSignals); ++i) {
     sigaction(kForwardedSignals[i], &saved[i], nullptr);

@@ -30,6 +30,8 @@ struct RunRequest {
   exec::ResourceLimits limits;
   bool init = false;
   bool auto_remove = false;
+  bool interactive = false;  // -i
+  bool tty = false;          // -t
 };
 
 // Resolves the image and records a new container ("created"); nothing runs yet.
@@ -37,8 +39,10 @@ Result<ContainerSpec> CreateContainer(const std::string& store_root, const RunRe
 
 // Foreground: runs the container in this process, its output on our stdout /
 // stderr (and in its log); SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and
-// SIGUSR2 received meanwhile are forwarded to its pid 1. Returns its exit status.
-Result<int> RunForeground(const std::string& store_root, const std::string& id);
+// SIGUSR2 received meanwhile are forwarded to its pid 1. With -i our stdin is
+// forwarded to it; with -i -t our terminal is in raw mode until it exits
+// (restored on every path). Returns its exit status.
+Result<int> RunForeground(const std::string& store_root, const ContainerSpec& container);
 
 // Detached: starts a monitor process (double fork + setsid) and returns once
 // the container runs, or with the reason it could not start.

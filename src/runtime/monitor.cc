@@ -1,6 +1,7 @@
 #include "runtime/monitor.h"
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +16,7 @@
 #include "runtime/container_store.h"
 #include "runtime/log_file.h"
 #include "runtime/port_proxy.h"
+#include "runtime/terminal_relay.h"
 #include "snapshot/snapshot_store.h"
 #include "store/image_store.h"
 #include "store/store.h"
@@ -105,7 +107,7 @@ Result<int> RunMonitor(const std::string& store_root, const std::string& id,
   const ContainerSpec& c = record.spec;
   ContainerState state = record.state;
   state.monitor_pid = getpid();
-  DISTILL_RETURN_IF_ERROR(containers.WriteState(id, state));
+  DISTILL_RETURN_IF_ERROR(containers.WriteState(id, state, ContainerStore::Durability::kAtomic));
 
   auto finish = [&](int exit_code, const std::string& error) -> Status {
     state.status = ContainerStatus::kExited;
@@ -141,6 +143,36 @@ Result<int> RunMonitor(const std::string& store_root, const std::string& id,
   p->process.stderr_fd = err_write.get();
   LogPump pump(out[0], err[0], log.get(), hooks.echo_stdout, hooks.echo_stderr);
 
+  // -t: the pty's output reaches the pump through the relay (as stdout, like
+  // Docker's log of a tty container); -i: stdin is a pipe.
+  RelayConfig relay_config;
+  relay_config.user_input = c.interactive ? hooks.user_input : -1;
+  exec::UniqueFd in_read, in_write;
+  if (c.tty) {
+    p->process.terminal = true;
+    winsize size = {};
+    if (hooks.window_size_source < 0 || ioctl(hooks.window_size_source, TIOCGWINSZ, &size) < 0 ||
+        size.ws_row == 0) {
+      size.ws_row = 24;
+      size.ws_col = 80;
+    }
+    p->process.terminal_rows = size.ws_row;
+    p->process.terminal_cols = size.ws_col;
+    relay_config.window_size_source = hooks.window_size_source;
+    relay_config.output = std::move(out_write);
+    err_write.Reset();
+  } else if (c.interactive) {
+    int in[2];
+    if (pipe2(in, O_CLOEXEC) < 0) return fail(Status::FromErrno("pipe", errno));
+    in_read.Reset(in[0]);
+    in_write.Reset(in[1]);
+    p->process.stdin_fd = in_read.get();
+    // Foreground: the relay feeds the pipe; detached: it stays open, silent.
+    if (relay_config.user_input >= 0) relay_config.stdin_pipe = std::move(in_write);
+  }
+  TerminalRelay relay(std::move(relay_config));
+  if (c.interactive && !c.tty && hooks.user_input >= 0) relay.Start();
+
   std::vector<std::string> warnings;
   exec::RunOptions options;
   options.warnings = &warnings;
@@ -149,6 +181,7 @@ Result<int> RunMonitor(const std::string& store_root, const std::string& id,
     // Only the sandbox may hold the write ends now: their EOF ends the pump.
     out_write.Reset();
     err_write.Reset();
+    in_read.Reset();
     state.status = ContainerStatus::kRunning;
     state.pid = pid;
     state.pid_start_time = ProcessStartTime(pid);
@@ -165,13 +198,16 @@ Result<int> RunMonitor(const std::string& store_root, const std::string& id,
     } else {
       started_status = (*proxy)->Start(-1);
     }
-    Status written = containers.WriteState(id, state);
+    Status written = containers.WriteState(id, state, ContainerStore::Durability::kAtomic);
     if (started_status.ok()) started_status = written;
     if (hooks.on_started) hooks.on_started(state);
   };
+  options.on_terminal = [&](exec::UniqueFd master) { relay.StartWithTerminal(std::move(master)); };
   Result<exec::ExitStatus> ran = exec::Run(p->process, options);
   out_write.Reset();
   err_write.Reset();
+  relay.Finish();
+  in_write.Reset();
   pump.Join();
   (*proxy)->Stop();
   // What could not be applied (a cgroup limit on this host) goes to the log

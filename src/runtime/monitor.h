@@ -24,6 +24,13 @@ struct MonitorHooks {
   int echo_stderr = -1;
   // Called once the container runs (state is "running", pid recorded).
   std::function<void(const ContainerState&)> on_started;
+  // `run -i` in the foreground: what the user types (distill's stdin) goes
+  // to the container's stdin or pty; -1: a detached -i container's stdin is
+  // a pipe held open but silent (there is no attach).
+  int user_input = -1;
+  // `run -t` in the foreground: the terminal whose window size the pty gets
+  // (and follows on SIGWINCH); -1: 24x80.
+  int window_size_source = -1;
 };
 
 // Runs the created container `id` to its end and returns its exit status
