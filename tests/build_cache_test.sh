@@ -151,5 +151,31 @@ run "$DISTILL" build --progress plain -t app:2 "$CTX"
 expect_rc 0 "build after prune --all"
 if [ "$(wc -l <"$COUNTER")" -eq 13 ]; then pass; else
   fail "prune --all must drop the build cache: $(cat "$COUNTER")"; fi
+
+# COPY --from is keyed on the files it selects, as in BuildKit: an edit that
+# re-runs the source stage but leaves the copied file alone keeps the steps
+# after the COPY cached; one that changes the copied file re-runs them.
+echo "v1" >"$CTX/src/notes.txt"
+cat >"$CTX/Dockerfile.copyfrom" <<'DF'
+FROM busybox:test AS build
+COPY src/notes.txt /work/notes.txt
+RUN --mount=type=cache,target=/counter sh -c 'echo cf-build >> /counter/runs' && head -c 2 /work/notes.txt > /work/out2.txt
+FROM busybox:test
+COPY --from=build /work/out2.txt /out2.txt
+RUN --mount=type=cache,target=/counter sh -c 'echo cf-final >> /counter/runs'
+DF
+count() { grep -c "^$1\$" "$COUNTER" || true; }
+run "$DISTILL" build -q -f "$CTX/Dockerfile.copyfrom" "$CTX"
+expect_rc 0 "copy-from build"
+echo "v1 with a longer tail" >"$CTX/src/notes.txt"
+run "$DISTILL" build -q -f "$CTX/Dockerfile.copyfrom" "$CTX"
+expect_rc 0 "copy-from build after an edit that leaves out2.txt alone"
+if [ "$(count cf-build) $(count cf-final)" = "2 1" ]; then pass; else
+  fail "the source stage re-runs, the steps after COPY --from stay cached: $(count cf-build) $(count cf-final)"; fi
+echo "v2" >"$CTX/src/notes.txt"
+run "$DISTILL" build -q -f "$CTX/Dockerfile.copyfrom" "$CTX"
+expect_rc 0 "copy-from build after an edit that changes out2.txt"
+if [ "$(count cf-build) $(count cf-final)" = "3 2" ]; then pass; else
+  fail "a changed copied file re-runs the steps after COPY --from: $(count cf-build) $(count cf-final)"; fi
 no_leftover_mounts "end"
 finish

@@ -2,9 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -16,11 +14,10 @@
 
 #include "archive/tar_fs.h"
 #include "archive/whiteout.h"
+#include "util/in_root.h"
 
 namespace distill::archive {
 namespace {
-
-constexpr int kMaxSymlinks = 40;  // as the kernel's own limit
 
 std::vector<std::string> SplitComponents(std::string_view path) {
   std::vector<std::string> out;
@@ -32,58 +29,6 @@ std::vector<std::string> SplitComponents(std::string_view path) {
     pos = slash + 1;
   }
   return out;
-}
-
-// Resolves `rel` (a cleaned path) to a directory inside the root, with
-// RESOLVE_IN_ROOT semantics, by hand: each component is opened with
-// O_NOFOLLOW, symlinks are expanded explicitly, ".." never climbs above the
-// root and absolute targets restart at the root. Missing directories are
-// created when `create_missing`.
-Result<UniqueFd> ResolveDirManually(int root_fd, const std::string& rel, bool create_missing) {
-  std::deque<std::string> todo;
-  for (auto& c : SplitComponents(rel)) todo.push_back(std::move(c));
-  std::vector<UniqueFd> stack;  // resolved directories below the root
-  int links = 0;
-  while (!todo.empty()) {
-    std::string comp = std::move(todo.front());
-    todo.pop_front();
-    if (comp == ".") continue;
-    if (comp == "..") {
-      if (!stack.empty()) stack.pop_back();
-      continue;
-    }
-    int cur = stack.empty() ? root_fd : stack.back().get();
-    struct stat st;
-    if (fstatat(cur, comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      if (errno != ENOENT || !create_missing) return Status::FromErrno(rel, errno);
-      if (mkdirat(cur, comp.c_str(), 0755) != 0 && errno != EEXIST) {
-        return Status::FromErrno("create directory " + comp + " of " + rel, errno);
-      }
-      todo.push_front(comp);  // look again: it exists now
-      continue;
-    }
-    if (S_ISLNK(st.st_mode)) {
-      if (++links > kMaxSymlinks) return Status::FromErrno(rel, ELOOP);
-      std::string target(4096, '\0');
-      ssize_t n = readlinkat(cur, comp.c_str(), target.data(), target.size());
-      if (n < 0) return Status::FromErrno("readlink in " + rel, errno);
-      target.resize(static_cast<size_t>(n));
-      if (!target.empty() && target[0] == '/') stack.clear();
-      auto parts = SplitComponents(target);
-      todo.insert(todo.begin(), parts.begin(), parts.end());
-      continue;
-    }
-    if (!S_ISDIR(st.st_mode)) return Status::FromErrno(rel, ENOTDIR);
-    UniqueFd next(openat(cur, comp.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!next.valid()) return Status::FromErrno(rel, errno);
-    stack.push_back(std::move(next));
-  }
-  if (stack.empty()) {
-    UniqueFd dup_root(fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
-    if (!dup_root.valid()) return Status::FromErrno("dup", errno);
-    return dup_root;
-  }
-  return std::move(stack.back());
 }
 
 class Extractor {
@@ -127,30 +72,15 @@ class Extractor {
   std::string root_;
   const ExtractOptions& options_;
   bool privileged_;
-  bool openat2_available_ = true;
   std::set<std::string> in_layer_;  // entries of this layer and their ancestors
   std::vector<std::string> opaque_dirs_;
   std::vector<DirFixup> dir_fixups_;
 };
 
 Result<UniqueFd> Extractor::ResolveDir(const std::string& rel, bool create_missing) {
-  if (!options_.force_manual_resolution && openat2_available_) {
-    struct open_how how = {};
-    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    for (int attempt = 0; attempt < 8; ++attempt) {
-      long fd = syscall(SYS_openat2, root_fd_, rel.empty() ? "." : rel.c_str(), &how, sizeof how);
-      if (fd >= 0) return UniqueFd(static_cast<int>(fd));
-      if (errno == EAGAIN || errno == EINTR) continue;  // a concurrent rename: retry
-      if (errno == ENOSYS || errno == EPERM) {          // old kernel, or a seccomp filter
-        openat2_available_ = false;
-        break;
-      }
-      if (errno == ENOENT && create_missing) break;  // the walk below creates what is missing
-      return Status::FromErrno(rel, errno);
-    }
-  }
-  return ResolveDirManually(root_fd_, rel, create_missing);
+  InRootOptions in_root;
+  in_root.force_manual = options_.force_manual_resolution;
+  return ResolveDirInRoot(root_fd_, rel.empty() ? "." : rel, create_missing, in_root);
 }
 
 void Extractor::RecordInLayer(const std::string& path) {

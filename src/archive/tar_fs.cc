@@ -8,18 +8,6 @@
 
 namespace distill::archive {
 
-UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
-  if (this != &o) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = o.release();
-  }
-  return *this;
-}
-
-UniqueFd::~UniqueFd() {
-  if (fd_ >= 0) close(fd_);
-}
-
 Result<size_t> FdReader::Read(void* buf, size_t len) {
   for (;;) {
     ssize_t n = read(fd_, buf, len);

@@ -1,5 +1,5 @@
-// Small POSIX helpers shared by the tree writer and the extractor: an owned
-// file descriptor, a Reader over a descriptor, and xattr listing.
+// Small POSIX helpers shared by the tree writer and the extractor: a Reader
+// over a descriptor, and xattr listing.
 #pragma once
 
 #include <map>
@@ -7,31 +7,11 @@
 
 #include "util/io.h"
 #include "util/status.h"
+#include "util/unique_fd.h"
 
 namespace distill::archive {
 
-// Owns a file descriptor; closes it on destruction. Move-only.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& o) noexcept : fd_(o.release()) {}
-  UniqueFd& operator=(UniqueFd&& o) noexcept;
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd();
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_ = -1;
-};
+using distill::UniqueFd;  // util/unique_fd.h
 
 // Reads a file descriptor sequentially (it does not own the descriptor).
 class FdReader : public Reader {

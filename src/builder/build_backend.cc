@@ -1,22 +1,14 @@
 #include "builder/build_backend.h"
 
-#include "builder/config_convert.h"
 #include "builder/root_paths.h"
+#include "builder/stage_digest_memo.h"
 #include "context/copy_request.h"
 #include "context/sources_digest.h"
+#include "snapshot/chain_id.h"
+#include "solver/oci_config.h"
 #include "store/image_store.h"
 
 namespace distill::builder {
-
-namespace {
-
-// The input digest of what a stage result offers to a step reading it: its
-// final cache key names its content (same key, same inputs, same result).
-oci::Digest StageInputDigest(const solver::StageResult& stage) {
-  return oci::Digest::Of("distill-stage-input-v1\n" + stage.final_key);
-}
-
-}  // namespace
 
 Result<solver::BaseImage> ReadBaseImage(store::Store& store, const std::string& image_ref) {
   // A digest or an image ID is looked up as is; a name is normalised first.
@@ -37,7 +29,7 @@ Result<solver::BaseImage> ReadBaseImage(store::Store& store, const std::string& 
   DISTILL_ASSIGN_OR_RETURN(std::vector<store::ImageLayer> layers, store::LayersOf(*image));
   solver::BaseImage base;
   base.digest = image->manifest_digest;
-  base.config = FromOciConfig(image->config);
+  base.config = solver::FromOciImageConfig(image->config);
   for (store::ImageLayer& layer : layers) {
     base.layers.push_back(solver::LayerRef{std::move(layer.descriptor), std::move(layer.diff_id)});
   }
@@ -73,7 +65,7 @@ Result<std::vector<oci::Digest>> BuildBackend::InputDigests(const solver::StepRe
       return context::SourcesDigest(*options_.context, copy, options_.digester);
     }
     auto stage = SourceStage(request, from);
-    if (stage.ok()) return StageInputDigest(**stage);
+    if (stage.ok()) return StageSourcesDigest((*stage)->state, copy);
     DISTILL_ASSIGN_OR_RETURN(StoreHandles * h, options_.pool->ForThisThread());
     auto image = ReadBaseImage(*h->store, from);
     if (!image.ok()) return image.status().Prefixed("--from=" + from);
@@ -94,6 +86,25 @@ Result<std::vector<oci::Digest>> BuildBackend::InputDigests(const solver::StepRe
     }
   }
   return out;
+}
+
+Result<oci::Digest> BuildBackend::StageSourcesDigest(const solver::ImageState& stage,
+                                                     const context::CopyRequest& copy) {
+  std::vector<oci::Digest> diff_ids;
+  for (const solver::LayerRef& layer : stage.layers) diff_ids.push_back(layer.diff_id);
+  const oci::Digest chain = snapshot::ChainId(diff_ids);
+  StageDigestMemo memo(DefaultFileSystem(), JoinPath(options_.pool->root(), "cache/copy-from"));
+  if (std::optional<oci::Digest> known = memo.Get(chain, copy)) return *known;
+
+  DISTILL_ASSIGN_OR_RETURN(StoreHandles * h, options_.pool->ForThisThread());
+  DISTILL_ASSIGN_OR_RETURN(snapshot::ActiveSnapshot view, Mount(h, stage));
+  DISTILL_ASSIGN_OR_RETURN(context::BuildContext tree,
+                           context::BuildContext::OpenStageRootfs(view.rootfs()));
+  context::FileDigester files(nullptr);  // a throw-away mount: nothing to stat-cache
+  DISTILL_ASSIGN_OR_RETURN(oci::Digest digest, context::SourcesDigest(tree, copy, &files));
+  // A memo that cannot be written costs the next build a mount, nothing more.
+  (void)memo.Put(chain, copy, digest);
+  return digest;
 }
 
 Result<snapshot::ActiveSnapshot> BuildBackend::Mount(StoreHandles* h,

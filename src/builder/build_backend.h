@@ -14,6 +14,7 @@
 #include "builder/secrets.h"
 #include "builder/store_pool.h"
 #include "context/build_context.h"
+#include "context/copy_request.h"
 #include "context/file_digester.h"
 #include "exec/process_spec.h"
 #include "snapshot/snapshot_store.h"
@@ -52,6 +53,10 @@ class BuildBackend : public solver::Backend {
                                          solver::CancelToken* cancel);
   Result<solver::StepOutcome> ExecuteWorkdir(const solver::StepRequest& request);
   Result<solver::StepOutcome> ExecuteCopy(const solver::StepRequest& request);
+  // The cache-key input of a step reading `copy`'s sources from a finished
+  // stage: the digest of the selected files (stage_digest_memo.h says why).
+  Result<oci::Digest> StageSourcesDigest(const solver::ImageState& stage,
+                                         const context::CopyRequest& copy);
   // A writable overlay over `state`'s layers (unpacked when needed).
   Result<snapshot::ActiveSnapshot> Mount(StoreHandles* h, const solver::ImageState& state);
   // Commits `active` as the step's layer (none when nothing changed).

@@ -8,7 +8,6 @@
 
 #include "builder/build.h"
 #include "builder/build_backend.h"
-#include "builder/config_convert.h"
 #include "builder/image_writer.h"
 #include "builder/root_paths.h"
 #include "builder/run_mounts.h"
@@ -32,49 +31,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-TEST(ConfigConvertTest, RoundTripsEveryField) {
-  frontend::ImageConfig c;
-  c.env = {{"PATH", "/bin"}, {"A", "x=y"}};
-  c.cmd = {"run", "it"};
-  c.cmd_set = true;
-  c.entrypoint = {"/entry"};
-  c.entrypoint_set = true;
-  c.user = "app:app";
-  c.working_dir = "/srv";
-  c.exposed_ports = {"80/tcp", "53/udp"};
-  c.volumes = {"/data"};
-  c.labels = {{"k", "v"}};
-  c.stop_signal = "SIGINT";
-  dockerfile::HealthcheckCommand hc;
-  hc.command.args = {"curl -f http://localhost/"};
-  hc.interval_ns = 5000000000;
-  hc.retries = 3;
-  c.healthcheck = hc;
-  c.shell = {"/bin/bash", "-c"};
-  c.onbuild = {"RUN echo hi"};
-  oci::ImageConfig image;
-  image.config = ToOciConfig(c);
-  EXPECT_EQ(image.config.env, (std::vector<std::string>{"PATH=/bin", "A=x=y"}));
-  ASSERT_TRUE(image.config.healthcheck.has_value());
-  EXPECT_EQ(image.config.healthcheck->test,
-            (std::vector<std::string>{"CMD-SHELL", "curl -f http://localhost/"}));
-  frontend::ImageConfig back = FromOciConfig(image);
-  EXPECT_EQ(back.env, c.env);
-  EXPECT_EQ(back.cmd, c.cmd);
-  EXPECT_EQ(back.entrypoint, c.entrypoint);
-  EXPECT_EQ(back.user, c.user);
-  EXPECT_EQ(back.working_dir, c.working_dir);
-  EXPECT_EQ(back.exposed_ports, (std::vector<std::string>{"53/udp", "80/tcp"}));
-  EXPECT_EQ(back.volumes, c.volumes);
-  EXPECT_EQ(back.labels, c.labels);
-  EXPECT_EQ(back.stop_signal, c.stop_signal);
-  ASSERT_TRUE(back.healthcheck.has_value());
-  EXPECT_EQ(back.healthcheck->Test(), hc.Test());
-  EXPECT_EQ(back.healthcheck->retries, 3);
-  EXPECT_EQ(back.shell, c.shell);
-  EXPECT_EQ(back.onbuild, c.onbuild);
-}
 
 TEST(SecretsTest, ReadsFilesAndEnvAndRejectsBadSpecs) {
   TempDir dir;

@@ -2,8 +2,8 @@
 
 #include <ctime>
 
-#include "builder/config_convert.h"
 #include "frontend/image_ref.h"
+#include "solver/oci_config.h"
 #include "store/image_store.h"
 
 namespace distill::builder {
@@ -19,25 +19,12 @@ std::string Rfc3339Utc(int64_t unix_seconds) {
 
 Result<oci::ImageConfig> ImageConfigOf(const solver::ImageState& state,
                                        const ImageWriteOptions& options) {
-  oci::ImageConfig config;
-  config.created = Rfc3339Utc(options.created_unix);
-  config.author = state.config.author;
+  solver::ImageState with_platform = state;
+  if (with_platform.platform.empty()) with_platform.platform = frontend::HostPlatform().ToString();
   DISTILL_ASSIGN_OR_RETURN(
-      frontend::Platform platform,
-      frontend::ParsePlatform(state.platform.empty() ? frontend::HostPlatform().ToString()
-                                                     : state.platform));
-  config.os = platform.os;
-  config.architecture = platform.arch;
-  config.variant = platform.variant;
-  config.config = ToOciConfig(state.config);
+      oci::ImageConfig config,
+      solver::ToOciImageConfig(with_platform, Rfc3339Utc(options.created_unix)));
   for (const auto& [k, v] : options.labels) config.config.labels[k] = v;
-  config.has_config = true;
-  for (const solver::LayerRef& layer : state.layers)
-    config.rootfs.diff_ids.push_back(layer.diff_id);
-  config.history = state.history;
-  for (oci::HistoryEntry& h : config.history) {
-    if (h.created.empty()) h.created = config.created;
-  }
   return config;
 }
 

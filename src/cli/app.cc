@@ -1,5 +1,6 @@
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "cli/verbs.h"
 #include "util/version.h"
@@ -44,7 +45,8 @@ std::string UsageLine(CLI::App* app) {
 
 void RegisterHelpVerb(CLI::App& app, Context& ctx) {
   auto* verb = app.add_subcommand("help", "Show help for distill or one of its verbs");
-  auto* verb_name = new std::string;  // lives as long as the process; CLI11 binds by pointer
+  // CLI11 binds options by reference; the callback owns the string with it.
+  auto verb_name = std::make_shared<std::string>();
   verb->add_option("VERB", *verb_name, "the verb to describe");
   SetExamples(verb, "  distill help build");
   verb->callback([&app, &ctx, verb_name] {
@@ -84,6 +86,7 @@ int Main(int argc, char** argv) {
   RegisterRunVerbs(app, ctx);
   RegisterDistrolessVerbs(app, ctx);
   RegisterBootstrapVerb(app, ctx);
+  RegisterImageRecipeVerbs(app, ctx);
   RegisterLintVerb(app, ctx);
   RegisterInspectToolVerbs(app, ctx);
   RegisterRegistryVerbs(app, ctx);

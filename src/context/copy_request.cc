@@ -1,5 +1,7 @@
 #include "context/copy_request.h"
 
+#include <nlohmann/json.hpp>
+
 #include "dockerfile/clean_path.h"
 
 namespace distill::context {
@@ -18,6 +20,25 @@ CopyRequest CopyRequestFrom(const dockerfile::CopyCommand& cmd, const std::strin
   r.link = cmd.link;
   r.checksum = cmd.checksum;
   return r;
+}
+
+std::string CopyRequestFingerprint(const CopyRequest& r) {
+  nlohmann::json heredocs = nlohmann::json::array();
+  for (const dockerfile::HeredocSource& h : r.heredocs) {
+    heredocs.push_back({h.path, h.content, h.expand});
+  }
+  nlohmann::json j = {{"v", 1},
+                      {"add", r.is_add},
+                      {"sources", r.sources},
+                      {"heredocs", heredocs},
+                      {"dest", r.dest},
+                      {"workdir", r.workdir},
+                      {"chown", r.chown},
+                      {"chmod", r.chmod},
+                      {"excludes", r.excludes},
+                      {"parents", r.parents},
+                      {"checksum", r.checksum}};
+  return j.dump();
 }
 
 std::string RequestWhere(const CopyRequest& request) {

@@ -35,6 +35,10 @@ struct CopyRequest {
 // Builds a request from a typed instruction.
 CopyRequest CopyRequestFrom(const dockerfile::CopyCommand& cmd, const std::string& workdir);
 
+// Every field of `request` that can change what it copies, as canonical text
+// (for remembering results keyed by a request; `where` is left out).
+std::string CopyRequestFingerprint(const CopyRequest& request);
+
 // The verb for errors when `where` is empty: "COPY" or "ADD".
 std::string RequestWhere(const CopyRequest& request);
 

@@ -1,9 +1,7 @@
 #include "exec/in_root.h"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,26 +22,10 @@ std::vector<std::string> SplitPath(const std::string& path) {
   return parts;
 }
 
-std::string Relative(const std::string& path) {
-  size_t i = path.find_first_not_of('/');
-  return i == std::string::npos ? std::string(".") : path.substr(i);
-}
-
 }  // namespace
 
 std::string FdPath(int fd) {
   return "/proc/self/fd/" + std::to_string(fd);
-}
-
-Result<UniqueFd> OpenInRoot(int root_fd, const std::string& path, int flags, mode_t mode) {
-  struct open_how how = {};
-  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
-  how.mode = (flags & O_CREAT) ? mode : 0;
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  std::string rel = Relative(path);
-  long fd = syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof(how));
-  if (fd < 0) return Status::FromErrno("open " + path + " inside the root", errno);
-  return UniqueFd(static_cast<int>(fd));
 }
 
 Result<UniqueFd> MakeMountPointInRoot(int root_fd, const std::string& path, MountPointKind kind) {

@@ -9,13 +9,14 @@
 #include <string>
 
 #include "exec/unique_fd.h"
+#include "util/in_root.h"
 #include "util/status.h"
 
 namespace distill::exec {
 
 // Opens `path` (absolute or relative, taken inside the root) relative to
-// `root_fd` with `flags` (O_CLOEXEC is always added).
-Result<UniqueFd> OpenInRoot(int root_fd, const std::string& path, int flags, mode_t mode = 0);
+// `root_fd` with `flags` (O_CLOEXEC is always added): util/in_root.h.
+using distill::OpenInRoot;
 
 enum class MountPointKind { kDirectory, kFile };
 

@@ -1,36 +1,9 @@
-// UniqueFd: owns one file descriptor and closes it when destroyed, so early
-// error returns in the sandbox setup never leak descriptors into the container.
+// The sandbox code names the owned descriptor exec::UniqueFd; it is the one
+// util type (util/unique_fd.h).
 #pragma once
 
-#include <unistd.h>
-
-#include <utility>
+#include "util/unique_fd.h"
 
 namespace distill::exec {
-
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& o) noexcept {
-    if (this != &o) Reset(std::exchange(o.fd_, -1));
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { Reset(); }
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int Release() { return std::exchange(fd_, -1); }
-  void Reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
-
+using distill::UniqueFd;
 }  // namespace distill::exec

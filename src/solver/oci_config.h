@@ -19,6 +19,10 @@ namespace distill::solver {
 // has no time yet; empty leaves them unset. Errors name the platform.
 Result<oci::ImageConfig> ToOciImageConfig(const ImageState& state, const std::string& created);
 
+// The runtime part of an OCI config for a stage's `config`. Fields Docker
+// leaves out when empty stay empty (the serializer omits them).
+oci::ContainerConfig ToOciContainerConfig(const frontend::ImageConfig& config);
+
 // The runtime config of a base image as the solver and frontend use it.
 // Docker's null-vs-empty Cmd distinction is not in the OCI model: a non-empty
 // Cmd/Entrypoint counts as set.

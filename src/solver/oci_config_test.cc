@@ -108,6 +108,30 @@ TEST(OciConfigTest, BaseConfigEdgeCases) {
   EXPECT_TRUE(c.healthcheck->none);
 }
 
+TEST(OciConfigTest, HealthcheckForms) {
+  oci::ImageConfig config;
+  config.config.healthcheck = oci::Healthcheck{};
+  config.config.healthcheck->test = {"CMD-SHELL", "curl -f", "http://x/"};
+  config.config.healthcheck->retries = 2;
+  frontend::ImageConfig c = FromOciImageConfig(config);
+  ASSERT_TRUE(c.healthcheck.has_value());
+  EXPECT_FALSE(c.healthcheck->command.exec_form);
+  EXPECT_EQ(c.healthcheck->command.args, (std::vector<std::string>{"curl -f http://x/"}));
+  EXPECT_EQ(c.healthcheck->retries, 2);
+
+  config.config.healthcheck->test = {"CMD", "/bin/check", "--fast"};
+  c = FromOciImageConfig(config);
+  ASSERT_TRUE(c.healthcheck.has_value());
+  EXPECT_TRUE(c.healthcheck->command.exec_form);
+  EXPECT_EQ(c.healthcheck->Test(), (std::vector<std::string>{"CMD", "/bin/check", "--fast"}));
+
+  // An empty test inherits and an unknown type is not Docker's: neither carries a check.
+  config.config.healthcheck->test = {};
+  EXPECT_FALSE(FromOciImageConfig(config).healthcheck.has_value());
+  config.config.healthcheck->test = {"WHATEVER", "x"};
+  EXPECT_FALSE(FromOciImageConfig(config).healthcheck.has_value());
+}
+
 TEST(OciConfigTest, BadPlatformIsAnError) {
   ImageState state;
   state.platform = "";
