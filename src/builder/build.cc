@@ -93,6 +93,10 @@ Result<BuildOutcome> Build(const BuildRequest& request) {
   plan_options.platform = request.platform;
   plan_options.resolve_image_config = [&](const std::string& ref,
                                           const std::string&) -> Result<frontend::ImageConfig> {
+    if (request.refresh_base) {
+      auto fresh = request.refresh_base(*main->store, ref);
+      if (!fresh.ok() && fresh.status().code() != Status::Code::kNotFound) return fresh.status();
+    }
     auto base = ReadBaseImage(*main->store, ref);
     if (!base.ok() && base.status().code() == Status::Code::kNotFound && request.make_base) {
       auto made = request.make_base(*main->store, ref);

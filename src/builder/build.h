@@ -48,6 +48,9 @@ struct BuildRequest {
   // kNotFound answer means "not a name I can make" and the build reports the
   // image as missing. Unset: bases come from the store only.
   std::function<Result<oci::Digest>(store::Store& store, const std::string& name)> make_base;
+  // Called for each FROM image before the store is looked at (--pull=always:
+  // base_sources.h); kNotFound keeps whatever the store has.
+  std::function<Result<oci::Digest>(store::Store& store, const std::string& name)> refresh_base;
 };
 
 struct BuildOutcome {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "bootstrap/bootstrap.h"
+#include "builder/base_sources.h"
 #include "builder/build.h"
 #include "builder/context_tar.h"
 #include "builder/secrets.h"
@@ -23,6 +24,8 @@
 #include "frontend/render.h"
 #include "solver/progress_mode.h"
 #include "store/store_root.h"
+#include "transport/registry_image.h"
+#include "util/file_system.h"
 
 namespace distill::cli {
 
@@ -44,6 +47,8 @@ struct BuildFlags {
   std::string progress = "auto";
   std::string format = "text";
   std::string base_source = "auto";
+  std::string pull = "missing";
+  bool push = false;
   int jobs = 0;
   bool no_cache = false;
   bool quiet = false;
@@ -143,6 +148,42 @@ Result<oci::Digest> MakeBaseFromDebian(store::Store& store, const std::string& n
   return debian;
 }
 
+// A FROM image from its registry (--base-source auto|registry, --pull).
+Result<oci::Digest> PullBase(store::Store& store, const std::string& name,
+                             const std::string& platform) {
+  transport::PullOptions options;
+  if (!platform.empty()) {
+    DISTILL_ASSIGN_OR_RETURN(options.platform, oci::ParsePlatform(platform));
+  }
+  std::cerr << "[base " << name << "] pulling from its registry\n";
+  auto pulled = transport::PullImageByName(store, name, options, [&name](const std::string& line) {
+    std::cerr << "[base " << name << "] " << line << "\n";
+  });
+  if (!pulled.ok()) {
+    // The build reports a missing image itself; say here why the registry had none.
+    std::cerr << "[base " << name << "] " << pulled.status().message() << "\n";
+    return pulled.status();
+  }
+  return pulled->manifest;
+}
+
+// --push: every -t name, after the build.
+Status PushTags(const std::string& root, const std::vector<std::string>& tags,
+                const oci::Digest& image) {
+  if (tags.empty()) return Status::Invalid("--push needs at least one -t REGISTRY/REPO:TAG");
+  DISTILL_ASSIGN_OR_RETURN(auto store, store::Store::Open(root, DefaultFileSystem()));
+  DISTILL_ASSIGN_OR_RETURN(transport::DefaultRegistryClient client,
+                           transport::NewDefaultRegistryClient(
+                               [](const std::string& line) { std::cerr << line << "\n"; }));
+  for (const std::string& tag : tags) {
+    DISTILL_ASSIGN_OR_RETURN(oci::Reference dest, oci::Reference::Parse(tag));
+    DISTILL_ASSIGN_OR_RETURN(oci::Descriptor pushed,
+                             transport::PushImage(*store, *client.client, image.str(), dest));
+    std::cerr << "pushed " << dest.String() << "@" << pushed.digest.str() << "\n";
+  }
+  return Status::Ok();
+}
+
 Status RunBuild(const BuildFlags& flags, const Context& ctx) {
   if (flags.file == "-" && flags.context == "-") {
     return Status::Invalid("-f - and the context - cannot both read stdin");
@@ -189,9 +230,17 @@ Status RunBuild(const BuildFlags& flags, const Context& ctx) {
   }
   DISTILL_ASSIGN_OR_RETURN(request.secrets, builder::LoadSecrets(flags.secrets, GetEnv));
   request.jobs = flags.jobs;
-  if (flags.base_source == "auto" || flags.base_source == "debian") {
-    request.make_base = MakeBaseFromDebian;
-  }
+  DISTILL_ASSIGN_OR_RETURN(builder::BaseSource base_source,
+                           builder::ParseBaseSource(flags.base_source));
+  DISTILL_ASSIGN_OR_RETURN(builder::PullPolicy pull, builder::ParsePullPolicy(flags.pull));
+  DISTILL_ASSIGN_OR_RETURN(
+      builder::BaseMakers bases,
+      builder::ComposeBaseSources(base_source, pull, MakeBaseFromDebian,
+                                  [&flags](store::Store& store, const std::string& name) {
+                                    return PullBase(store, name, flags.platform);
+                                  }));
+  request.make_base = std::move(bases.make_base);
+  request.refresh_base = std::move(bases.refresh_base);
   DISTILL_ASSIGN_OR_RETURN(request.source_date_epoch, SourceDateEpoch());
   std::vector<builder::OutputSpec> outputs;
   for (const std::string& o : flags.outputs) {
@@ -221,6 +270,7 @@ Status RunBuild(const BuildFlags& flags, const Context& ctx) {
     out << outcome->image.str();
     if (!out) return Status::Io("--iidfile " + flags.iidfile + ": cannot write");
   }
+  if (flags.push) DISTILL_RETURN_IF_ERROR(PushTags(root, flags.tags, outcome->image));
   std::cout << outcome->image.str() << "\n";
   return Status::Ok();
 }
@@ -262,9 +312,15 @@ void RegisterBuildVerb(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"text", "json"}));
   verb->add_flag("--dry-run", flags->dry_run, "print the build plan instead of building");
   verb->add_option("--base-source", flags->base_source,
-                   "where a FROM image missing from the store comes from: auto or debian (made "
-                   "from Debian packages), or store (never made: the build fails)")
-      ->check(CLI::IsMember({"auto", "debian", "store"}));
+                   "where a FROM image missing from the store comes from: auto (made from "
+                   "Debian packages when distill can, else pulled), debian, registry, or store "
+                   "(the build fails)")
+      ->check(CLI::IsMember({"auto", "debian", "registry", "store"}));
+  verb->add_option("--pull", flags->pull,
+                   "when FROM images come from their registry: missing (default: only images "
+                   "the store lacks), always (check the registry first), never")
+      ->check(CLI::IsMember({"missing", "always", "never"}));
+  verb->add_flag("--push", flags->push, "push every -t name to its registry after the build");
   SetExamples(verb,
               "  distill build -t app:1.0 .\n"
               "  distill build -f app/Dockerfile.prod --target runtime --build-arg VERSION=1.2 "

@@ -150,12 +150,16 @@ Status RegistryTransport::Probe(const std::string& host, HostState* state) {
     state->probed = true;
     return Status::Ok();
   }
-  std::string hint = config.AllowsPlainHttp(host)
-                         ? ""
-                         : " (if " + host +
-                               " serves plain HTTP, mark it insecure in registries.json; if its "
-                               "certificate is private, put the CA in certs.d/" +
-                               host + "/ca.crt)";
+  std::string hint;
+  const std::string& why = first_error.message();
+  if (why.find("certificate") != std::string::npos || why.find("SSL") != std::string::npos) {
+    hint =
+        " (if its certificate comes from a private CA, put the CA in a certs.d directory: "
+        "/etc/distill/certs.d/" +
+        host + "/ca.crt)";
+  } else if (!config.AllowsPlainHttp(host)) {
+    hint = " (if " + host + " serves plain HTTP, mark it insecure in registries.json)";
+  }
   return Status(Status::Code::kUnavailable,
                 "cannot reach registry " + host + ": " + first_error.message() + hint);
 }
