@@ -24,6 +24,7 @@ void RegisterImageVerbs(CLI::App& app, Context& ctx);
 void RegisterRunVerbs(CLI::App& app, Context& ctx);
 void RegisterDistrolessVerbs(CLI::App& app, Context& ctx);
 void RegisterBootstrapVerb(CLI::App& app, Context& ctx);
+void RegisterImageRecipeVerbs(CLI::App& app, Context& ctx);
 void RegisterLintVerb(CLI::App& app, Context& ctx);
 void RegisterInspectToolVerbs(CLI::App& app, Context& ctx);
 void RegisterRegistryVerbs(CLI::App& app, Context& ctx);

@@ -14,6 +14,8 @@
 #include "distroless/ca_bundle.h"
 #include "distroless/etc_files.h"
 #include "distroless/image_name.h"
+#include "distroless/ld_so_cache.h"
+#include "distroless/library_scan.h"
 #include "distroless/path_filter.h"
 #include "distroless/rootfs_tree.h"
 #include "distroless/status_d.h"
@@ -228,6 +230,12 @@ Status AddGeneratedFiles(const Recipe& recipe, const debian::DebianRelease& rele
   if (!recipe.python.empty() && !tree->Contains("usr/bin/python3")) {
     DISTILL_RETURN_IF_ERROR(tree->AddSymlink("usr/bin/python3", recipe.python));
   }
+  // Last, once /lib and the other merged-/usr links exist: the dynamic
+  // loader's cache of every shared library (none in static images).
+  DISTILL_ASSIGN_OR_RETURN(std::vector<LdCacheEntry> libraries, ScanLibraries(*tree));
+  if (!libraries.empty()) {
+    DISTILL_RETURN_IF_ERROR(tree->AddFile("etc/ld.so.cache", RenderLdSoCache(libraries)));
+  }
   return Status::Ok();
 }
 
@@ -259,26 +267,6 @@ Status AddBusybox(const std::string& deb_path, const Package& package, RootfsTre
   return Status::Ok();
 }
 
-struct StoredLayer {
-  oci::Descriptor descriptor;
-  oci::Digest diff_id;
-};
-
-Result<StoredLayer> StoreLayer(store::Store& store, const RootfsTree& tree, int64_t epoch) {
-  DISTILL_ASSIGN_OR_RETURN(auto blob, store.blobs().NewWriter());
-  DISTILL_ASSIGN_OR_RETURN(auto layer,
-                           archive::LayerWriter::Create(archive::Compression::kGzip, blob.get()));
-  DISTILL_RETURN_IF_ERROR(tree.WriteTar(layer.get(), epoch));
-  DISTILL_ASSIGN_OR_RETURN(archive::LayerDigests digests, layer->Finish());
-  DISTILL_RETURN_IF_ERROR(blob->Commit(digests.digest, digests.compressed_size).status());
-  StoredLayer out;
-  out.descriptor.media_type = oci::media_type::kOciLayerTarGzip;
-  out.descriptor.digest = digests.digest;
-  out.descriptor.size = static_cast<int64_t>(digests.compressed_size);
-  out.diff_id = digests.diff_id;
-  return out;
-}
-
 oci::ImageConfig MakeConfig(const BuildRequest& request, const Recipe& recipe, Variant variant,
                             int64_t epoch, size_t package_count) {
   oci::ImageConfig config;
@@ -301,6 +289,7 @@ oci::ImageConfig MakeConfig(const BuildRequest& request, const Recipe& recipe, V
   packages.created = config.created;
   packages.created_by = "distill distroless build " + std::string(FlavourName(request.flavour)) +
                         " --debian " + std::to_string(request.debian_release);
+  for (const std::string& extra : request.extra_packages) packages.created_by += " +" + extra;
   packages.comment = std::to_string(package_count) + " Debian packages and generated /etc files";
   config.history.push_back(packages);
   if (IsDebug(variant)) {
@@ -314,15 +303,32 @@ oci::ImageConfig MakeConfig(const BuildRequest& request, const Recipe& recipe, V
 
 }  // namespace
 
+Result<StoredLayer> StoreTreeLayer(store::Store& store, const RootfsTree& tree, int64_t epoch) {
+  DISTILL_ASSIGN_OR_RETURN(auto blob, store.blobs().NewWriter());
+  DISTILL_ASSIGN_OR_RETURN(auto layer,
+                           archive::LayerWriter::Create(archive::Compression::kGzip, blob.get()));
+  DISTILL_RETURN_IF_ERROR(tree.WriteTar(layer.get(), epoch));
+  DISTILL_ASSIGN_OR_RETURN(archive::LayerDigests digests, layer->Finish());
+  DISTILL_RETURN_IF_ERROR(blob->Commit(digests.digest, digests.compressed_size).status());
+  StoredLayer out;
+  out.descriptor.media_type = oci::media_type::kOciLayerTarGzip;
+  out.descriptor.digest = digests.digest;
+  out.descriptor.size = static_cast<int64_t>(digests.compressed_size);
+  out.diff_id = digests.diff_id;
+  return out;
+}
+
 Result<std::vector<BuiltImage>> BuildDistroless(store::Store& store, const BuildRequest& request,
                                                 const ProgressFn& progress) {
   DISTILL_ASSIGN_OR_RETURN(Recipe recipe, RecipeFor(request.flavour, request.debian_release));
+  recipe.roots.insert(recipe.roots.end(), request.extra_packages.begin(),
+                      request.extra_packages.end());
   if (request.variants.empty()) return Status::Invalid("no distroless variant to build");
   if (!request.tags.empty() && request.variants.size() > 1) {
     return Status::Invalid("-t names one image; it cannot be combined with several variants");
   }
   std::string cache_dir =
-      request.cache_dir.empty() ? DefaultPackageCacheDir(store.root()) : request.cache_dir;
+      request.cache_dir.empty() ? debian::DefaultDebianCacheDir(store.root()) : request.cache_dir;
   Session session(request, cache_dir);
   DISTILL_ASSIGN_OR_RETURN(Fetched fetched, session.Fetch(request, recipe, progress));
   int64_t epoch = request.epoch.value_or(SourceDateEpoch().value_or(fetched.newest_release_date));
@@ -347,7 +353,7 @@ Result<std::vector<BuiltImage>> BuildDistroless(store::Store& store, const Build
   Say(progress, "writing layer: " + std::to_string(tree.size()) + " entries from " +
                     std::to_string(fetched.packages.size()) + " packages, " +
                     std::to_string(certs.size()) + " CA certificates");
-  DISTILL_ASSIGN_OR_RETURN(StoredLayer base, StoreLayer(store, tree, epoch));
+  DISTILL_ASSIGN_OR_RETURN(StoredLayer base, StoreTreeLayer(store, tree, epoch));
 
   std::optional<StoredLayer> busybox;
   if (fetched.busybox != nullptr) {
@@ -355,7 +361,7 @@ Result<std::vector<BuiltImage>> BuildDistroless(store::Store& store, const Build
     DISTILL_RETURN_IF_ERROR(
         AddBusybox(fetched.deb_paths.at(fetched.busybox), *fetched.busybox, &debug_tree));
     Say(progress, "writing busybox layer: " + std::to_string(debug_tree.size()) + " entries");
-    DISTILL_ASSIGN_OR_RETURN(busybox, StoreLayer(store, debug_tree, epoch));
+    DISTILL_ASSIGN_OR_RETURN(busybox, StoreTreeLayer(store, debug_tree, epoch));
   }
 
   std::vector<BuiltImage> built;
@@ -369,7 +375,7 @@ Result<std::vector<BuiltImage>> BuildDistroless(store::Store& store, const Build
     }
     store::WriteImageOptions options;
     options.tags = request.tags;
-    if (options.tags.empty()) {
+    if (options.tags.empty() && !request.untagged) {
       options.tags.push_back(DefaultImageName(request.flavour, request.debian_release, variant));
     }
     DISTILL_ASSIGN_OR_RETURN(oci::Digest digest, store::WriteImage(store, config, layers, options));
@@ -379,6 +385,7 @@ Result<std::vector<BuiltImage>> BuildDistroless(store::Store& store, const Build
     for (const auto& l : layers) image.compressed_size += static_cast<uint64_t>(l.size);
     image.tags = options.tags;
     image.packages = fetched.packages.size();
+    image.epoch = epoch;
     built.push_back(std::move(image));
   }
   return built;

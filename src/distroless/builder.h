@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "distroless/flavour.h"
+#include "distroless/rootfs_tree.h"
+#include "oci/descriptor.h"
 #include "oci/digest.h"
 #include "store/store.h"
 #include "util/status.h"
@@ -35,11 +37,16 @@ struct BuildRequest {
   // Names for the image when one variant is built; empty: DefaultImageName
   // (plus "gcr.io/distroless/F-debianN" itself, i.e. ":latest", for kLatest).
   std::vector<std::string> tags;
-  // Where .debs and indexes are cached; empty: DefaultPackageCacheDir.
+  // Where .debs and indexes are cached; empty: debian::DefaultDebianCacheDir.
   std::string cache_dir;
   // The epoch for mtimes and "created"; empty: SOURCE_DATE_EPOCH, else the Release date.
   std::optional<int64_t> epoch;
   std::string apt_dir = "/etc/apt";  // the host's apt configuration
+  // Packages installed on top of the flavour's (their dependency closure
+  // too), the same way: files streamed in, no maintainer scripts run.
+  std::vector<std::string> extra_packages;
+  // Write the images without any tag (a recipe build names its own result).
+  bool untagged = false;
 };
 
 struct BuiltImage {
@@ -48,7 +55,16 @@ struct BuiltImage {
   uint64_t compressed_size = 0;  // the layers as stored
   std::vector<std::string> tags;
   size_t packages = 0;
+  int64_t epoch = 0;  // mtime clamp and "created" time
 };
+
+// One deterministic gzip layer of `tree` (mtimes clamped to `epoch`) in the
+// store's blobs.
+struct StoredLayer {
+  oci::Descriptor descriptor;
+  oci::Digest diff_id;
+};
+Result<StoredLayer> StoreTreeLayer(store::Store& store, const RootfsTree& tree, int64_t epoch);
 
 // Builds the request's images into `store`. Errors name the release, the
 // mirror URL or the package they are about.

@@ -109,11 +109,6 @@ Result<Recipe> RecipeFor(Flavour flavour, int debian_release) {
     return Status::Invalid("distroless images are made for Debian 11, 12 and 13, not Debian " +
                            std::to_string(debian_release));
   }
-  if (flavour == Flavour::kPython3 && debian_release == 11) {
-    return Status::Invalid(
-        "python3 is not available for Debian 11 in distill: Debian 11 ships python3.9, which "
-        "distroless dropped; use --debian 12 or 13");
-  }
   Recipe recipe;
   recipe.merged_usr = debian_release >= 12;
   // Maintainer-script and packaging machinery: never in a distroless image.
@@ -126,7 +121,10 @@ Result<Recipe> RecipeFor(Flavour flavour, int debian_release) {
   if (flavour == Flavour::kBase) return recipe;
   AddCc(debian_release, &recipe.roots);
   if (flavour == Flavour::kCc) return recipe;
-  recipe.python = debian_release == 12 ? "python3.11" : "python3.13";
+  // Each release's one python3 (python3-debian11 is Google's 3.9 image).
+  recipe.python = debian_release == 11   ? "python3.9"
+                  : debian_release == 12 ? "python3.11"
+                                         : "python3.13";
   recipe.roots.insert(recipe.roots.end(),
                       {recipe.python + "-minimal", "lib" + recipe.python + "-stdlib"});
   return recipe;

@@ -40,7 +40,7 @@ TEST(ImageNameTest, DistrolessNamesDistillCannotMake) {
   for (const char* name :
        {"gcr.io/distroless/java17-debian12", "gcr.io/distroless/static-debian12:root",
         "gcr.io/distroless/static", "gcr.io/distroless/static-debianXII",
-        "gcr.io/distroless/python3-debian11", "gcr.io/distroless/static-debian9",
+        "gcr.io/distroless/python3-debian10", "gcr.io/distroless/static-debian9",
         "gcr.io/distroless/static-debian12@sha256:0000"}) {
     auto p = ParseDistrolessName(name);
     ASSERT_FALSE(p.ok()) << name;

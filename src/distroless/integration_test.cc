@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -48,10 +50,10 @@ class DistrolessBuildTest : public ::testing::Test {
 
   // Builds one image, or skips the test when the mirror cannot be reached.
   std::vector<BuiltImage> Build(Flavour flavour, std::vector<Variant> variants,
-                                std::vector<std::string> tags = {}) {
+                                std::vector<std::string> tags = {}, int release = 12) {
     BuildRequest request;
     request.flavour = flavour;
-    request.debian_release = 12;
+    request.debian_release = release;
     request.variants = std::move(variants);
     request.tags = std::move(tags);
     request.cache_dir = ::testing::TempDir() + "/distill-debian-integration-cache";
@@ -119,18 +121,109 @@ class DistrolessBuildTest : public ::testing::Test {
   }
 
   static exec::ExitStatus RunIn(const std::string& rootfs, std::vector<std::string> argv,
-                                std::string* out, std::string* err) {
+                                std::string* out, std::string* err,
+                                std::vector<std::string> extra_env = {}) {
     exec::ProcessSpec spec;
     spec.rootfs = rootfs;
     spec.argv = std::move(argv);
     spec.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                 "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", "LANG=C.UTF-8"};
+    spec.env.insert(spec.env.end(), extra_env.begin(), extra_env.end());
     exec::RunOptions options;
     options.captured_stdout = out;
     options.captured_stderr = err;
     auto status = exec::Run(spec, options);
     EXPECT_TRUE(status.ok()) << status.status().message();
     return status.ok() ? *status : exec::ExitStatus{-1, 0};
+  }
+
+  // The payloads of the python3 flavour (which holds cc's libraries too):
+  // python3 imports ssl, sqlite3, zlib, ctypes and makes a TLS context; a C++
+  // program runs; the dynamic loader finds libraries through /etc/ld.so.cache.
+  // `host_binary`: whether a program built by the host's g++ can run there
+  // (not on bullseye, whose glibc 2.31 predates the host's symbol versions).
+  static void CheckPython3Payloads(const oci::Digest& image, const std::string& python,
+                                   bool host_binary) {
+    auto config = Image(image).config;
+    EXPECT_EQ(config.config.entrypoint, std::vector<std::string>{"/usr/bin/" + python});
+    std::string rootfs = Extract(image);
+    std::string out, err;
+    auto status = RunIn(rootfs,
+                        {"/usr/bin/python3", "-c",
+                         "import ssl, sqlite3, zlib, ctypes, sys; ssl.create_default_context(); "
+                         "sqlite3.connect(':memory:').execute('select 1'); "
+                         "print(sys.version_info[:2])"},
+                        &out, &err);
+    EXPECT_TRUE(status.ok()) << err;
+    std::string want = python.substr(std::string("python").size());  // "3.11"
+    std::string major = want.substr(0, want.find('.')), minor = want.substr(want.find('.') + 1);
+    EXPECT_EQ(out, "(" + major + ", " + minor + ")\n") << err;
+    CheckLdSoCache(rootfs);
+    if (host_binary && access("/usr/bin/g++", X_OK) == 0) {
+      std::string src = ::testing::TempDir() + "/distroless-hello.cc";
+      std::ofstream(src) << "#include <iostream>\n#include <string>\n#include <vector>\n"
+                            "int main() { std::vector<std::string> v{\"cc\", \"ok\"};\n"
+                            "  std::cout << v[0] + \" \" + v[1] << std::endl; }\n";
+      std::string cmd = "/usr/bin/g++ -O1 -o " + rootfs + "/hello " + src;
+      ASSERT_EQ(std::system(cmd.c_str()), 0);
+      out.clear();
+      err.clear();
+      status = RunIn(rootfs, {"/hello"}, &out, &err);
+      EXPECT_TRUE(status.ok()) << err;
+      EXPECT_EQ(out, "cc ok\n") << err;
+    }
+    fs::remove_all(rootfs);
+  }
+
+  // /etc/ld.so.cache: glibc's ldconfig reads it and lists exactly what it
+  // lists itself for the same tree, and the image's loader resolves a
+  // library through it (LD_DEBUG shows no fallback to the search path —
+  // which is what happens without the cache).
+  static void CheckLdSoCache(const std::string& rootfs) {
+    ASSERT_TRUE(fs::exists(rootfs + "/etc/ld.so.cache"));
+    if (access("/sbin/ldconfig", X_OK) == 0) {
+      // ldconfig -r reads ROOT/etc/ld.so.conf; distroless has none (no
+      // libc-bin), and distill falls back to ld.so.conf.d/*.conf like this.
+      std::ofstream(rootfs + "/etc/ld.so.conf") << "include /etc/ld.so.conf.d/*.conf\n";
+      std::string ref = "/ldconfig-reference.cache";
+      std::string cmd = "/sbin/ldconfig -X -r " + rootfs + " -C " + ref + " 2>/dev/null";
+      EXPECT_EQ(std::system(cmd.c_str()), 0);
+      std::string ours = LdconfigListing(rootfs + "/etc/ld.so.cache");
+      EXPECT_GT(std::count(ours.begin(), ours.end(), '\n'), 10) << ours;
+      EXPECT_EQ(ours, LdconfigListing(rootfs + ref));
+      fs::remove(rootfs + ref);
+      fs::remove(rootfs + "/etc/ld.so.conf");
+    }
+    std::string out, err;
+    auto status = RunIn(
+        rootfs,
+        {"/usr/bin/python3", "-c", "import ctypes; ctypes.CDLL('libstdc++.so.6'); print('loaded')"},
+        &out, &err, {"LD_DEBUG=libs"});
+    EXPECT_TRUE(status.ok()) << err;
+    EXPECT_EQ(out, "loaded\n") << err;
+    EXPECT_NE(err.find("search cache=/etc/ld.so.cache"), std::string::npos) << err;
+    EXPECT_EQ(err.find("system search path"), std::string::npos) << err;
+  }
+
+  static std::string LdconfigListing(const std::string& cache) {
+    std::string cmd = "/sbin/ldconfig -p -C " + cache;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    std::string out;
+    if (pipe == nullptr) return out;
+    char buf[512];
+    while (fgets(buf, sizeof buf, pipe) != nullptr) out += buf;
+    pclose(pipe);
+    // Only the entry lines: not the "N libs found" header, nor ldconfig's
+    // own "Cache generated by" extension.
+    std::string entries;
+    size_t start = 0;
+    while (start < out.size()) {
+      size_t nl = out.find('\n', start);
+      if (nl == std::string::npos) nl = out.size();
+      if (out[start] == '\t') entries += out.substr(start, nl + 1 - start);
+      start = nl + 1;
+    }
+    return entries;
   }
 
   static std::string* root_;
@@ -267,19 +360,59 @@ TEST_F(DistrolessBuildTest, Python3RunsWithSslAndSqlite) {
   if (geteuid() != 0) GTEST_SKIP() << "the sandbox needs root";
   BUILD_OR_SKIP(built, Flavour::kPython3, {Variant::kLatest});
   std::cerr << "python3-debian12: " << built[0].compressed_size << " bytes compressed\n";
-  auto config = Image(built[0].manifest).config;
-  EXPECT_EQ(config.config.entrypoint, std::vector<std::string>{"/usr/bin/python3.11"});
-  std::string rootfs = Extract(built[0].manifest);
-  std::string out, err;
-  auto status = RunIn(rootfs,
-                      {"/usr/bin/python3", "-c",
-                       "import ssl, sqlite3, zlib, ctypes; ssl.create_default_context(); "
-                       "print(\"ok\")"},
-                      &out, &err);
-  EXPECT_TRUE(status.ok()) << err;
-  EXPECT_EQ(out, "ok\n") << err;
-  fs::remove_all(rootfs);
+  CheckPython3Payloads(built[0].manifest, "python3.11", true);
 }
+
+// Debian 11 and 13: static for the structure (merged /usr or not), python3
+// for every payload (its closure holds cc's and base's libraries). The other
+// flavours' package lists are the same recipe code with these packages.
+class OtherReleaseTest : public DistrolessBuildTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(OtherReleaseTest, StaticStructure) {
+  const int release = GetParam();
+  BUILD_OR_SKIP(built, Flavour::kStatic, {Variant::kNonroot}, {}, release);
+  std::string name = "static-debian" + std::to_string(release);
+  EXPECT_EQ(built[0].tags, std::vector<std::string>{"gcr.io/distroless/" + name + ":nonroot"});
+  std::cerr << name << ": " << built[0].compressed_size << " bytes compressed\n";
+  auto files = Files(built[0].manifest);
+  EXPECT_EQ(files["etc/group"].content,
+            "root:x:0:\ntty:x:5:\nstaff:x:50:\nnobody:x:65534:\nnonroot:x:65532:\n");
+  EXPECT_NE(files["etc/os-release"].content.find("VERSION_ID=\"" + std::to_string(release) + "\""),
+            std::string::npos)
+      << files["etc/os-release"].content;
+  EXPECT_TRUE(files.count("usr/share/zoneinfo/UTC"));
+  EXPECT_TRUE(files.count("etc/services"));
+  EXPECT_TRUE(files.count("etc/mime.types"));
+  EXPECT_TRUE(files.count(release >= 12 ? "var/lib/dpkg/status.d/media-types"
+                                        : "var/lib/dpkg/status.d/mime-support"));
+  EXPECT_FALSE(files.count("etc/ld.so.cache"));  // nothing to cache in a static image
+  EXPECT_GT(files["etc/ssl/certs/ca-certificates.crt"].content.size(), 100000u);
+  if (release >= 12) {
+    EXPECT_EQ(files["bin"].entry.type, archive::TarEntryType::kSymlink);
+    EXPECT_EQ(files["bin"].entry.linkname, "usr/bin");
+  } else {
+    EXPECT_NE(files["bin"].entry.type, archive::TarEntryType::kSymlink);
+  }
+  for (const char* absent : {"bin/sh", "usr/bin/sh", "var/lib/dpkg/status", "usr/share/man"}) {
+    EXPECT_FALSE(files.count(absent)) << absent;
+  }
+  auto config = Image(built[0].manifest).config;
+  EXPECT_EQ(config.config.user, "65532");
+  EXPECT_EQ(config.config.working_dir, "/home/nonroot");
+}
+
+TEST_P(OtherReleaseTest, Python3Payloads) {
+  if (geteuid() != 0) GTEST_SKIP() << "the sandbox needs root";
+  const int release = GetParam();
+  BUILD_OR_SKIP(built, Flavour::kPython3, {Variant::kLatest}, {}, release);
+  std::cerr << "python3-debian" << release << ": " << built[0].compressed_size
+            << " bytes compressed\n";
+  CheckPython3Payloads(built[0].manifest, release == 11 ? "python3.9" : "python3.13",
+                       release >= 12);
+}
+
+INSTANTIATE_TEST_SUITE_P(Debian, OtherReleaseTest, ::testing::Values(11, 13),
+                         [](const auto& info) { return "debian" + std::to_string(info.param); });
 
 }  // namespace
 }  // namespace distill::distroless

@@ -1,6 +1,9 @@
 #include "distroless/rootfs_tree.h"
 
 #include <algorithm>
+#include <deque>
+#include <set>
+#include <string_view>
 #include <vector>
 
 #include "archive/tar_writer.h"
@@ -74,6 +77,66 @@ Status RootfsTree::AddSymlink(const std::string& path, const std::string& target
 const TarEntry* RootfsTree::Find(const std::string& path) const {
   auto it = nodes_.find(path);
   return it == nodes_.end() ? nullptr : &it->second.entry;
+}
+
+const std::string* RootfsTree::FileContent(const std::string& path) const {
+  auto it = nodes_.find(path);
+  if (it == nodes_.end() || it->second.entry.type != TarEntryType::kFile) return nullptr;
+  return &it->second.content;
+}
+
+std::vector<std::string> RootfsTree::ChildNames(const std::string& dir) const {
+  std::string prefix = dir.empty() ? "" : dir + "/";
+  // A set: "etc-x" sorts between "etc" and "etc/a", so names repeat non-adjacently.
+  std::set<std::string> names;
+  for (auto it = nodes_.lower_bound(prefix);
+       it != nodes_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    size_t slash = it->first.find('/', prefix.size());
+    // Deeper entries imply their parent directory even when it has no node.
+    names.insert(it->first.substr(
+        prefix.size(), slash == std::string::npos ? std::string::npos : slash - prefix.size()));
+  }
+  names.erase("");
+  return {names.begin(), names.end()};
+}
+
+std::optional<std::string> RootfsTree::Resolve(const std::string& path) const {
+  std::deque<std::string> rest;
+  auto push_front_components = [&rest](std::string_view p) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= p.size()) {
+      size_t slash = p.find('/', start);
+      if (slash == std::string_view::npos) slash = p.size();
+      parts.emplace_back(p.substr(start, slash - start));
+      start = slash + 1;
+    }
+    rest.insert(rest.begin(), parts.begin(), parts.end());
+  };
+  push_front_components(path);
+  std::string current;
+  int hops = 0;
+  while (!rest.empty()) {
+    std::string part = std::move(rest.front());
+    rest.pop_front();
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      size_t slash = current.rfind('/');
+      current = slash == std::string::npos ? "" : current.substr(0, slash);
+      continue;
+    }
+    std::string next = current.empty() ? part : current + "/" + part;
+    auto it = nodes_.find(next);
+    if (it != nodes_.end() && it->second.entry.type == TarEntryType::kSymlink) {
+      if (++hops > 40) return std::nullopt;  // the kernel's ELOOP limit
+      const std::string& target = it->second.entry.linkname;
+      if (!target.empty() && target.front() == '/') current.clear();
+      push_front_components(target);
+      continue;
+    }
+    current = std::move(next);
+  }
+  return current;
 }
 
 Status RootfsTree::WriteTar(Writer* out, int64_t epoch) const {

@@ -16,7 +16,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "archive/tar_entry.h"
 #include "util/io.h"
@@ -37,6 +39,14 @@ class RootfsTree {
 
   bool Contains(const std::string& path) const { return nodes_.count(path) != 0; }
   const archive::TarEntry* Find(const std::string& path) const;
+  // The bytes of a regular file; null for anything else.
+  const std::string* FileContent(const std::string& path) const;
+  // The names directly inside `dir` ("" for the root), sorted.
+  std::vector<std::string> ChildNames(const std::string& dir) const;
+  // `path` with every symlink in it followed inside the tree (absolute link
+  // targets are relative to the image root), as a clean relative path. The
+  // last component need not exist; nullopt on a symlink loop.
+  std::optional<std::string> Resolve(const std::string& path) const;
   size_t size() const { return nodes_.size(); }
 
   // Writes every entry in path order with mtimes clamped to `epoch` and the

@@ -129,5 +129,33 @@ TEST(RootfsTreeTest, RejectsUncleanPaths) {
   EXPECT_EQ(tree.Find("nope"), nullptr);
 }
 
+TEST(RootfsTreeTest, ResolveFollowsSymlinksInEveryComponent) {
+  RootfsTree tree;
+  ASSERT_TRUE(tree.AddSymlink("lib", "usr/lib").ok());
+  ASSERT_TRUE(tree.AddFile("usr/lib/x86_64-linux-gnu/libz.so.1.3", "z").ok());
+  ASSERT_TRUE(tree.AddSymlink("usr/lib/x86_64-linux-gnu/libz.so.1", "libz.so.1.3").ok());
+  ASSERT_TRUE(tree.AddSymlink("usr/lib/abs", "/lib/x86_64-linux-gnu/../x86_64-linux-gnu").ok());
+  ASSERT_TRUE(tree.AddSymlink("loop", "loop").ok());
+  EXPECT_EQ(tree.Resolve("lib/x86_64-linux-gnu/libz.so.1"),
+            std::optional<std::string>("usr/lib/x86_64-linux-gnu/libz.so.1.3"));
+  EXPECT_EQ(tree.Resolve("/lib/abs/libz.so.1"),
+            std::optional<std::string>("usr/lib/x86_64-linux-gnu/libz.so.1.3"));
+  EXPECT_EQ(tree.Resolve("lib/missing"), std::optional<std::string>("usr/lib/missing"));
+  EXPECT_EQ(tree.Resolve("loop/x"), std::nullopt);
+  EXPECT_EQ(*tree.FileContent("usr/lib/x86_64-linux-gnu/libz.so.1.3"), "z");
+  EXPECT_EQ(tree.FileContent("usr/lib/x86_64-linux-gnu/libz.so.1"), nullptr);
+}
+
+TEST(RootfsTreeTest, ChildNamesIncludeImpliedDirectories) {
+  RootfsTree tree;
+  ASSERT_TRUE(tree.AddFile("etc/a/b", "").ok());
+  ASSERT_TRUE(tree.AddFile("etc/c", "").ok());
+  ASSERT_TRUE(tree.AddFile("etcetera", "").ok());
+  ASSERT_TRUE(tree.AddFile("etc-x", "").ok());
+  ASSERT_TRUE(tree.AddDirectory("etc", 0755).ok());
+  EXPECT_EQ(tree.ChildNames("etc"), (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(tree.ChildNames(""), (std::vector<std::string>{"etc", "etc-x", "etcetera"}));
+}
+
 }  // namespace
 }  // namespace distill::distroless
