@@ -63,6 +63,7 @@ AnalyzeReport BuildReport(const std::string& name, const store::StoredImage& ima
   });
   r.findings = FindAttackSurface(walk.fs, image.config);
   r.verdict = Verdict(r.findings);
+  r.tree = BuildSizeTree(walk.fs);
   return r;
 }
 

@@ -10,6 +10,7 @@
 
 #include "inspect/findings.h"
 #include "inspect/image_walk.h"
+#include "inspect/size_tree.h"
 #include "store/image_store.h"
 #include "store/store.h"
 #include "util/status.h"
@@ -39,6 +40,7 @@ struct AnalyzeReport {
   std::vector<DuplicateSet> duplicates;  // largest first, top 10
   std::vector<Finding> findings;
   std::string verdict;
+  SizeTreeNode tree;  // the final filesystem by size, for the HTML treemap
 };
 
 // Fills the report from a finished walk (no I/O).

@@ -782,11 +782,18 @@ const std::vector<RuleInfo>& AllRules() {
 Result<LintReport> LintDockerfile(const dockerfile::Dockerfile& dockerfile,
                                   const LintOptions& options) {
   CheckDirective directive;
-  if (!dockerfile.directives.check.empty()) {
-    auto parsed = ParseCheckDirective(dockerfile.directives.check);
+  // As in Docker, the BUILDKIT_DOCKERFILE_CHECK build argument takes the
+  // place of the file's `# check=` directive.
+  auto from_arg = options.build_args.find(std::string(kCheckBuildArg));
+  bool use_arg = from_arg != options.build_args.end();
+  const std::string& text = use_arg ? from_arg->second : dockerfile.directives.check;
+  if (!text.empty()) {
+    auto parsed = ParseCheckDirective(text);
     if (!parsed.ok()) {
-      return Status::Invalid((dockerfile.filename.empty() ? "Dockerfile" : dockerfile.filename) +
-                             ":1: " + parsed.status().message());
+      return Status::Invalid(
+          (use_arg ? "--build-arg " + std::string(kCheckBuildArg)
+                   : (dockerfile.filename.empty() ? "Dockerfile" : dockerfile.filename) + ":1") +
+          ": " + parsed.status().message());
     }
     directive = std::move(parsed).value();
   }

@@ -20,6 +20,10 @@
 
 namespace distill::lint {
 
+// The build argument that overrides the `# check=` directive, as in Docker:
+// --build-arg BUILDKIT_DOCKERFILE_CHECK=skip=DL3007;error=true
+inline constexpr std::string_view kCheckBuildArg = "BUILDKIT_DOCKERFILE_CHECK";
+
 struct LintOptions {
   std::string target;                             // stage name; "" = the last stage
   std::map<std::string, std::string> build_args;  // --build-arg values

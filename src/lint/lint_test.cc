@@ -272,6 +272,23 @@ TEST(LintTest, CheckDirectiveSkipsAndRaises) {
   EXPECT_NE(bad.status().message().find("Dockerfile:1:"), std::string::npos);
 }
 
+TEST(LintTest, CheckBuildArgReplacesTheDirective) {
+  const std::string body =
+      "# check=skip=MaintainerDeprecated\nFROM alpine\nMAINTAINER me\nUSER 1\n";
+  LintOptions options;
+  options.build_args["BUILDKIT_DOCKERFILE_CHECK"] = "skip=DL3006;error=true";
+  LintReport r = Lint(body, options);
+  EXPECT_TRUE(r.warnings_as_errors);
+  EXPECT_TRUE(Lines(r, "DL3006").empty());
+  ASSERT_NE(Find(r, "MaintainerDeprecated"), nullptr) << FormatFindings(r);
+  EXPECT_EQ(Find(r, "MaintainerDeprecated")->severity, Severity::kError);
+  options.build_args["BUILDKIT_DOCKERFILE_CHECK"] = "error=maybe";
+  auto bad = LintSource(body, "Dockerfile", options);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("--build-arg BUILDKIT_DOCKERFILE_CHECK"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(LintTest, TextAndJsonShape) {
   LintReport r = Lint(
       "FROM debian:12\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
