@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "builder/build_backend.h"
+#include "builder/cache_export.h"
 #include "builder/image_writer.h"
 #include "builder/store_cache.h"
 #include "builder/store_pool.h"
@@ -79,6 +80,21 @@ class InterruptBridge {
   std::thread thread_;
 };
 
+// The --cache-from locations that can be opened; the others are warned about.
+std::vector<std::unique_ptr<CacheArtifactStore>> OpenCacheSources(const BuildRequest& request) {
+  std::vector<std::unique_ptr<CacheArtifactStore>> sources;
+  for (const CacheLocation& from : request.cache_from) {
+    auto source = OpenCacheArtifactStore(from);
+    if (source.ok()) {
+      sources.push_back(std::move(source).value());
+    } else if (request.warn) {
+      request.warn("--cache-from " + from.text + ": " + source.status().message() +
+                   "; building without it");
+    }
+  }
+  return sources;
+}
+
 }  // namespace
 
 Result<BuildOutcome> Build(const BuildRequest& request) {
@@ -128,7 +144,15 @@ Result<BuildOutcome> Build(const BuildRequest& request) {
   backend_options.secrets = request.secrets;
   backend_options.source_date_epoch = request.source_date_epoch;
   BuildBackend backend(std::move(backend_options));
-  StoreCache cache(&pool);
+  StoreCache local_cache(&pool);
+  solver::CacheStore* cache = &local_cache;
+  std::optional<ImportedRecords> imported;
+  std::optional<ImportingCache> importing;
+  if (!request.cache_from.empty()) {
+    imported = ImportedRecords::Load(OpenCacheSources(request), request.warn);
+    importing.emplace(&pool, &local_cache, &*imported, request.warn);
+    cache = &*importing;
+  }
 
   solver::CancelToken cancel;
   solver::SolveOptions solve_options;
@@ -139,7 +163,7 @@ Result<BuildOutcome> Build(const BuildRequest& request) {
   solve_options.cancel = &cancel;
   Result<solver::BuildResult> result = [&] {
     InterruptBridge bridge(request.interrupt, &cancel);
-    return solver::Solve(plan, &backend, &cache, solve_options);
+    return solver::Solve(plan, &backend, cache, solve_options);
   }();
   if (!result.ok()) return result.status();
   // A stale digest cache only costs re-reading files: its failure is no error.
@@ -151,7 +175,19 @@ Result<BuildOutcome> Build(const BuildRequest& request) {
   write.created_unix = request.source_date_epoch ? *request.source_date_epoch
                                                  : static_cast<int64_t>(std::time(nullptr));
   DISTILL_ASSIGN_OR_RETURN(oci::Digest image, WriteBuiltImage(*main->store, result->image, write));
-  return BuildOutcome{image, std::move(result->stats)};
+  BuildOutcome outcome{image, result->stats, {}};
+  for (const CacheLocation& to : request.cache_to) {
+    const std::vector<std::string> keys = SelectCacheKeys(plan, *result, to.mode);
+    auto dest = OpenCacheArtifactStore(to);
+    if (!dest.ok()) return dest.status().Prefixed("--cache-to " + to.text);
+    auto manifest = ExportCache(*main->store, keys, dest->get());
+    if (!manifest.ok()) {
+      return manifest.status().Prefixed("--cache-to " + to.text + " (the image " + image.str() +
+                                        " was built and stored)");
+    }
+    outcome.cache_exports.push_back(CacheExportResult{to.text, *manifest, keys.size()});
+  }
+  return outcome;
 }
 
 }  // namespace distill::builder

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "builder/cache_artifact_spec.h"
+#include "builder/cache_import.h"
 #include "builder/secrets.h"
 #include "exec/cancel.h"
 #include "exec/process_spec.h"
@@ -51,11 +53,24 @@ struct BuildRequest {
   // Called for each FROM image before the store is looked at (--pull=always:
   // base_sources.h); kNotFound keeps whatever the store has.
   std::function<Result<oci::Digest>(store::Store& store, const std::string& name)> refresh_base;
+  // --cache-from: caches imported lazily (cache_import.h); --cache-to: where
+  // the build's cache records go once the image is written (cache_export.h).
+  std::vector<CacheLocation> cache_from;
+  std::vector<CacheLocation> cache_to;
+  CacheWarningFn warn;  // cache problems that do not stop the build
+};
+
+// One --cache-to written.
+struct CacheExportResult {
+  std::string location;  // the option as given
+  oci::Digest manifest;
+  size_t records = 0;
 };
 
 struct BuildOutcome {
   oci::Digest image;  // the manifest digest (the image ID)
   solver::BuildStats stats;
+  std::vector<CacheExportResult> cache_exports;
 };
 
 Result<BuildOutcome> Build(const BuildRequest& request);

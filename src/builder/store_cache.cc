@@ -4,17 +4,22 @@ namespace distill::builder {
 
 Result<std::optional<solver::CacheRecord>> StoreCache::Lookup(const std::string& key) {
   DISTILL_ASSIGN_OR_RETURN(StoreHandles * h, pool_->ForThisThread());
-  DISTILL_ASSIGN_OR_RETURN(auto row, h->store->metadata().GetCacheRecord(key));
+  return ReadCacheRecord(*h->store, key);
+}
+
+Result<std::optional<solver::CacheRecord>> ReadCacheRecord(store::Store& store,
+                                                           const std::string& key) {
+  DISTILL_ASSIGN_OR_RETURN(auto row, store.metadata().GetCacheRecord(key));
   if (!row) return std::optional<solver::CacheRecord>();
   solver::CacheRecord record;
   if (!row->result_digest.empty()) {
     auto blob = oci::Digest::Parse(row->result_digest);
     auto diff_id = oci::Digest::Parse(row->diff_id);
     if (!blob.ok() || !diff_id.ok()) {
-      return Status::Corrupt("build cache record " + key + " in " + h->store->root() +
+      return Status::Corrupt("build cache record " + key + " in " + store.root() +
                              " names an invalid digest");
     }
-    if (!h->store->blobs().Exists(*blob)) return std::optional<solver::CacheRecord>();
+    if (!store.blobs().Exists(*blob)) return std::optional<solver::CacheRecord>();
     solver::LayerRef layer;
     layer.blob.media_type = row->media_type;
     layer.blob.digest = *blob;

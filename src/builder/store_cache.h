@@ -14,6 +14,10 @@
 
 namespace distill::builder {
 
+// The record for `key` in `store`, or nullopt (also when its blob is gone).
+Result<std::optional<solver::CacheRecord>> ReadCacheRecord(store::Store& store,
+                                                           const std::string& key);
+
 class StoreCache : public solver::CacheStore {
  public:
   explicit StoreCache(StorePool* pool, std::function<int64_t()> clock = nullptr)

@@ -41,6 +41,8 @@ struct BuildFlags {
   std::vector<std::string> secrets;
   std::vector<std::string> no_cache_filter;
   std::vector<std::string> outputs;
+  std::vector<std::string> cache_to;
+  std::vector<std::string> cache_from;
   std::string platform;
   std::string network = "default";
   std::string iidfile;
@@ -247,6 +249,15 @@ Status RunBuild(const BuildFlags& flags, const Context& ctx) {
     DISTILL_ASSIGN_OR_RETURN(auto spec, builder::ParseOutputSpec(o));
     outputs.push_back(std::move(spec));
   }
+  for (const std::string& c : flags.cache_from) {
+    DISTILL_ASSIGN_OR_RETURN(auto spec, builder::ParseCacheFromSpec(c));
+    request.cache_from.push_back(std::move(spec));
+  }
+  for (const std::string& c : flags.cache_to) {
+    DISTILL_ASSIGN_OR_RETURN(auto spec, builder::ParseCacheToSpec(c));
+    request.cache_to.push_back(std::move(spec));
+  }
+  request.warn = [](const std::string& message) { std::cerr << "warning: " << message << "\n"; };
 
   DISTILL_ASSIGN_OR_RETURN(solver::ProgressMode mode, solver::ParseProgressMode(flags.progress));
   if (flags.quiet) mode = solver::ProgressMode::kQuiet;
@@ -261,6 +272,10 @@ Status RunBuild(const BuildFlags& flags, const Context& ctx) {
   Result<builder::BuildOutcome> outcome = builder::Build(request);
   (void)exec::CancelOnInterrupt(nullptr);
   if (!outcome.ok()) return outcome.status();
+  for (const builder::CacheExportResult& c : outcome->cache_exports) {
+    std::cerr << "cache exported to " << c.location << ": " << c.manifest.str() << " (" << c.records
+              << " records)\n";
+  }
 
   for (const builder::OutputSpec& o : outputs) {
     DISTILL_RETURN_IF_ERROR(builder::ExportOutput(root, outcome->image, o));
@@ -304,6 +319,14 @@ void RegisterBuildVerb(CLI::App& app, Context& ctx) {
   verb->add_option("-o,--output", flags->outputs,
                    "also write the image: type=oci|docker,dest=FILE.tar or type=local,dest=DIR")
       ->allow_extra_args(false);
+  verb->add_option("--cache-to", flags->cache_to,
+                   "export the build cache: type=local,dest=DIR or type=registry,ref=HOST/REPO:TAG "
+                   "(add ,mode=max for every stage's steps)")
+      ->allow_extra_args(false);
+  verb->add_option("--cache-from", flags->cache_from,
+                   "use an exported build cache: type=local,src=DIR or type=registry,ref=REF "
+                   "(repeatable)")
+      ->allow_extra_args(false);
   verb->add_option("--progress", flags->progress, "progress output: auto, plain, tty or json");
   verb->add_flag("-q,--quiet", flags->quiet, "no progress; print only the image ID");
   verb->add_option("--jobs", flags->jobs, "stages built at once (default: the number of cores)");
@@ -326,6 +349,8 @@ void RegisterBuildVerb(CLI::App& app, Context& ctx) {
               "  distill build -f app/Dockerfile.prod --target runtime --build-arg VERSION=1.2 "
               "-t app app\n"
               "  distill build --secret id=npmrc,src=$HOME/.npmrc -t web .\n"
+              "  distill build --cache-from type=local,src=/ci/cache "
+              "--cache-to type=local,dest=/ci/cache,mode=max -t app .\n"
               "  distill build --dry-run --format json -f - . < Dockerfile");
   verb->callback([flags, &ctx] {
     Status st = flags->dry_run ? RunDryRun(*flags) : RunBuild(*flags, ctx);

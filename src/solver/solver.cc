@@ -226,7 +226,7 @@ Status BuildRun::RunStep(const Stage& stage, int step_index, const StepRequest& 
   {
     std::lock_guard<std::mutex> lock(mu_);
     (cached ? stats_.steps_cached : stats_.steps_executed)++;
-    stats_.steps.push_back({stage.index, step_index, label, cached, duration});
+    stats_.steps.push_back({stage.index, step_index, label, cached, duration, key});
   }
   *made_layer = layer.has_value();
   if (layer) AppendLayer(state, std::move(*layer));

@@ -54,6 +54,8 @@ struct StepTiming {
   std::string label;
   bool cached = false;
   int64_t duration_ns = 0;  // 0 for cached steps
+  // The step's cache key: what `--cache-to` exports the step's record under.
+  std::string key;
 };
 
 struct BuildStats {

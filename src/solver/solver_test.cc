@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 
 #include "dockerfile/parser.h"
 #include "frontend/build_plan.h"
@@ -217,6 +218,27 @@ TEST(SolverTest, SecondBuildWithSameInputsExecutesNothing) {
   EXPECT_EQ(second.image.layers, first.image.layers);
   EXPECT_EQ(second.image.chain_id, first.image.chain_id);
   EXPECT_EQ(second.image.history, first.image.history);
+}
+
+TEST(SolverTest, StatsNameEachStepsCacheKey) {
+  frontend::Plan plan = PlanOf(kThreeStages);
+  FakeBackend backend;
+  FakeCacheStore cache;
+  std::mutex mu;
+  std::set<std::string> looked_up;
+  cache.on_lookup = [&](const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu);
+    looked_up.insert(key);
+  };
+  BuildResult result = MustSolve(plan, &backend, &cache);
+  ASSERT_EQ(result.stats.steps.size(), 4u);
+  std::set<std::string> reported;
+  for (const StepTiming& t : result.stats.steps) {
+    EXPECT_EQ(t.key.rfind("sha256:", 0), 0u) << t.label;
+    reported.insert(t.key);
+  }
+  // `--cache-to` exports records by these keys: exactly those the cache saw.
+  EXPECT_EQ(reported, looked_up);
 }
 
 const char* kGoBuild = R"(FROM golang:1.22 AS deps
