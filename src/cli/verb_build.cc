@@ -16,6 +16,7 @@
 #include "builder/build.h"
 #include "builder/context_tar.h"
 #include "builder/secrets.h"
+#include "cli/build_lint.h"
 #include "cli/verbs.h"
 #include "distroless/builder.h"
 #include "dockerfile/parser.h"
@@ -55,6 +56,7 @@ struct BuildFlags {
   bool no_cache = false;
   bool quiet = false;
   bool dry_run = false;
+  bool check = false;
 };
 
 const char* GetEnv(const char* name) {
@@ -117,6 +119,20 @@ Status RunDryRun(const BuildFlags& flags) {
     std::cout << frontend::RenderPlanText(plan);
   }
   return Status::Ok();
+}
+
+// `--check`: the Dockerfile checks instead of a build (as `docker build --check`).
+Result<int> RunCheck(const BuildFlags& flags) {
+  if (flags.context == "-" && flags.file.empty()) {
+    return Status::Invalid("--check with the context on stdin: name the Dockerfile with -f");
+  }
+  std::error_code ec;
+  if (flags.context != "-" && !std::filesystem::is_directory(flags.context, ec)) {
+    return Status::NotFound("build context " + flags.context + " is not a directory");
+  }
+  DISTILL_ASSIGN_OR_RETURN(DockerfileText file, ReadDockerfile(flags, flags.context));
+  DISTILL_ASSIGN_OR_RETURN(frontend::PlanOptions options, PlanOptionsOf(flags));
+  return CheckDockerfile(file.text, file.name, options, flags.format == "json");
 }
 
 Result<std::optional<int64_t>> SourceDateEpoch() {
@@ -210,6 +226,10 @@ Status RunBuild(const BuildFlags& flags, const Context& ctx) {
   request.dockerfile_path = file.path;
   request.dockerfile_text = std::move(file.text);
   DISTILL_ASSIGN_OR_RETURN(frontend::PlanOptions plan_options, PlanOptionsOf(flags));
+  DISTILL_ASSIGN_OR_RETURN(
+      std::string lint_summary,
+      LintBeforeBuild(request.dockerfile_text, request.dockerfile_name, plan_options));
+  plan_options.build_args.erase("BUILDKIT_DOCKERFILE_CHECK");  // for the checks only
   request.target = plan_options.target;
   request.platform = plan_options.platform;
   request.build_args = std::move(plan_options.build_args);
@@ -286,6 +306,7 @@ Status RunBuild(const BuildFlags& flags, const Context& ctx) {
     if (!out) return Status::Io("--iidfile " + flags.iidfile + ": cannot write");
   }
   if (flags.push) DISTILL_RETURN_IF_ERROR(PushTags(root, flags.tags, outcome->image));
+  if (!flags.quiet) std::cerr << lint_summary;
   std::cout << outcome->image.str() << "\n";
   return Status::Ok();
 }
@@ -331,7 +352,10 @@ void RegisterBuildVerb(CLI::App& app, Context& ctx) {
   verb->add_flag("-q,--quiet", flags->quiet, "no progress; print only the image ID");
   verb->add_option("--jobs", flags->jobs, "stages built at once (default: the number of cores)");
   verb->add_option("--platform", flags->platform, "target platform, e.g. linux/arm64");
-  verb->add_option("--format", flags->format, "output of --dry-run: text or json")
+  verb->add_flag("--check", flags->check,
+                 "run the Dockerfile checks (as distill lint) instead of building; exit 1 on "
+                 "any warning or error");
+  verb->add_option("--format", flags->format, "output of --dry-run and --check: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   verb->add_flag("--dry-run", flags->dry_run, "print the build plan instead of building");
   verb->add_option("--base-source", flags->base_source,
@@ -351,8 +375,15 @@ void RegisterBuildVerb(CLI::App& app, Context& ctx) {
               "  distill build --secret id=npmrc,src=$HOME/.npmrc -t web .\n"
               "  distill build --cache-from type=local,src=/ci/cache "
               "--cache-to type=local,dest=/ci/cache,mode=max -t app .\n"
-              "  distill build --dry-run --format json -f - . < Dockerfile");
+              "  distill build --dry-run --format json -f - . < Dockerfile\n"
+              "  distill build --check --build-arg BUILDKIT_DOCKERFILE_CHECK=error=true .");
   verb->callback([flags, &ctx] {
+    if (flags->check) {
+      Result<int> rc = RunCheck(*flags);
+      if (!rc.ok()) std::cerr << "distill: " << rc.status().message() << "\n";
+      ctx.exit_code = rc.ok() ? *rc : 1;
+      return;
+    }
     Status st = flags->dry_run ? RunDryRun(*flags) : RunBuild(*flags, ctx);
     if (!st.ok()) {
       std::cerr << "distill: " << st.message() << "\n";

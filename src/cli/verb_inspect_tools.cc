@@ -9,6 +9,7 @@
 
 #include "cli/verbs.h"
 #include "inspect/analyze.h"
+#include "inspect/analyze_html.h"
 #include "inspect/diff.h"
 #include "inspect/packages.h"
 #include "inspect/sbom.h"
@@ -34,7 +35,7 @@ void Report(Context& ctx, const Status& st) {
 
 void RegisterAnalyze(CLI::App& app, Context& ctx) {
   struct Flags {
-    std::string image, format = "text", fail_on;
+    std::string image, format = "text", fail_on, html;
   };
   auto flags = std::make_shared<Flags>();
   auto* verb = app.add_subcommand(
@@ -45,8 +46,12 @@ void RegisterAnalyze(CLI::App& app, Context& ctx) {
   verb->add_option("--fail-on", flags->fail_on,
                    "exit 1 when any of these categories is found (comma-separated): shell, "
                    "package-manager, compiler, setuid, world-writable, root, secrets");
+  verb->add_option("--html", flags->html,
+                   "also write the report as a self-contained web page (layer bars, treemap of "
+                   "the filesystem, findings) to FILE");
   SetExamples(verb,
               "  distill analyze myapp:latest\n"
+              "  distill analyze myapp:latest --html report.html\n"
               "  distill analyze myapp:latest --format json\n"
               "  distill analyze myapp:latest --fail-on shell,package-manager,root");
   verb->callback([flags, &ctx] {
@@ -55,9 +60,18 @@ void RegisterAnalyze(CLI::App& app, Context& ctx) {
       DISTILL_ASSIGN_OR_RETURN(auto store, OpenInspectStore(ctx));
       DISTILL_ASSIGN_OR_RETURN(auto report, inspect::AnalyzeImage(*store, flags->image));
       if (flags->format == "json") {
-        std::cout << inspect::ReportToJson(report).dump(2) << "\n";
+        // File names need not be UTF-8: replace what is not rather than fail.
+        std::cout << inspect::ReportToJson(report).dump(2, ' ', false,
+                                                        nlohmann::json::error_handler_t::replace)
+                  << "\n";
       } else {
         std::cout << inspect::FormatReportText(report);
+      }
+      if (!flags->html.empty()) {
+        // Atomic: a reader (or a browser reloading) never sees half a page.
+        DISTILL_RETURN_IF_ERROR(DefaultFileSystem()->WriteFileAtomically(
+            flags->html, inspect::RenderReportHtml(report)));
+        std::cerr << "HTML report: " << flags->html << "\n";
       }
       if (inspect::ShouldFail(report.findings, fail_on)) {
         std::cerr << "distill: " << flags->image << ": --fail-on matched: " << report.verdict
