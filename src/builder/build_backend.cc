@@ -21,8 +21,8 @@ Result<solver::BaseImage> ReadBaseImage(store::Store& store, const std::string& 
   if (!image.ok()) {
     if (image.status().code() == Status::Code::kNotFound) {
       return Status::NotFound(
-          "image not found in the store (make it with `distill import` or, later, "
-          "`distill pull`)");
+          "image not found in the store (pull it with `distill pull`, or bring it in with "
+          "`distill load` or `distill import`)");
     }
     return image.status();
   }

@@ -178,8 +178,14 @@ Result<oci::Digest> PullBase(store::Store& store, const std::string& name,
     std::cerr << "[base " << name << "] " << line << "\n";
   });
   if (!pulled.ok()) {
-    // The build reports a missing image itself; say here why the registry had none.
     std::cerr << "[base " << name << "] " << pulled.status().message() << "\n";
+    // A registry without the image, or none reachable, is "no such base": the
+    // build reports the missing image (the line above says why). Refused
+    // credentials or corrupt data stop the build with their own message.
+    auto code = pulled.status().code();
+    if (code == Status::Code::kNotFound || code == Status::Code::kUnavailable) {
+      return Status::NotFound(pulled.status().message());
+    }
     return pulled.status();
   }
   return pulled->manifest;

@@ -223,6 +223,24 @@ TEST_F(RegistryClientTest, BearerWithCredentialsSendsBasicOnlyToTheTokenService)
   }
 }
 
+TEST_F(RegistryClientTest, IdentityTokenUsesTheOAuthRefreshGrant) {
+  MakeImage(*store_, "x", "reg.test/x:1");
+  fake_.auth = FakeRegistry::Auth::kBearer;
+  fake_.anonymous_pull = false;
+  creds_->Preset("reg.test", {"", "", "identity-REFRESH"});
+  auto& client = Client();
+  auto pushed = PushImage(*store_, client, "reg.test/x:1", Ref("reg.test/x:1"));
+  ASSERT_TRUE(pushed.ok()) << pushed.status().message();
+  auto token_requests = fake_.RequestsTo("auth.test");
+  ASSERT_FALSE(token_requests.empty());
+  for (const auto& r : token_requests) {
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_EQ(r.Header("Authorization"), "");
+    EXPECT_EQ(r.url.find("identity-REFRESH"), std::string::npos);  // in the body only
+    EXPECT_NE(r.body.find("grant_type=refresh_token"), std::string::npos);
+  }
+}
+
 TEST_F(RegistryClientTest, BasicAuthAndUnauthorizedMessages) {
   MakeImage(*store_, "x", "reg.test/x:1");
   fake_.auth = FakeRegistry::Auth::kBasic;

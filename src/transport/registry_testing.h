@@ -40,9 +40,10 @@ class FakeRegistry : public HttpClient {
   Auth auth = Auth::kNone;
   std::string user = "alice";
   std::string password = "s3cr3t-PASS";
-  bool anonymous_pull = true;      // Bearer: anonymous tokens may pull
-  int64_t token_expires_in = 300;  // seconds
-  bool redirect_blobs = false;     // blob GETs answer 307 to storage.test
+  std::string refresh_token = "identity-REFRESH";  // accepted by the OAuth2 POST form
+  bool anonymous_pull = true;                      // Bearer: anonymous tokens may pull
+  int64_t token_expires_in = 300;                  // seconds
+  bool redirect_blobs = false;                     // blob GETs answer 307 to storage.test
   bool honour_range = true;
   bool allow_mount = true;
   std::set<std::string> corrupt_blobs;     // digests served with a flipped byte
@@ -178,8 +179,10 @@ inline bool FakeRegistry::Authorized(const RecordedRequest& req, const std::stri
 }
 
 inline HttpResponse FakeRegistry::HandleToken(const RecordedRequest& req) {
-  auto query = ParseQuery(req.url.substr(req.url.find('?') + 1));
-  bool authed = req.Header("Authorization") == "Basic " + Base64Encode(user + ":" + password);
+  // GET with the scope in the query, or the OAuth2 POST form (identity tokens).
+  auto query = ParseQuery(req.method == "POST" ? req.body : req.url.substr(req.url.find('?') + 1));
+  bool authed = req.Header("Authorization") == "Basic " + Base64Encode(user + ":" + password) ||
+                (query["grant_type"] == "refresh_token" && query["refresh_token"] == refresh_token);
   if (!req.Header("Authorization").empty() && !authed) {
     return ErrorDoc(401, "UNAUTHORIZED", "bad credentials");
   }

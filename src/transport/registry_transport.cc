@@ -157,7 +157,7 @@ Status RegistryTransport::Probe(const std::string& host, HostState* state) {
         " (if its certificate comes from a private CA, put the CA in a certs.d directory: "
         "/etc/distill/certs.d/" +
         host + "/ca.crt)";
-  } else if (!config.AllowsPlainHttp(host)) {
+  } else if (!config.AllowsPlainHttp(host) && why.find("resolve") == std::string::npos) {
     hint = " (if " + host + " serves plain HTTP, mark it insecure in registries.json)";
   }
   return Status(Status::Code::kUnavailable,
