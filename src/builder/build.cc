@@ -172,8 +172,9 @@ Result<BuildOutcome> Build(const BuildRequest& request) {
   ImageWriteOptions write;
   write.tags = request.tags;
   write.labels = request.labels;
-  write.created_unix = request.source_date_epoch ? *request.source_date_epoch
-                                                 : static_cast<int64_t>(std::time(nullptr));
+  write.created_unix = request.source_date_epoch
+                           ? *request.source_date_epoch
+                           : CreatedTimeOfResults(*main->store, result->stats, std::time(nullptr));
   DISTILL_ASSIGN_OR_RETURN(oci::Digest image, WriteBuiltImage(*main->store, result->image, write));
   BuildOutcome outcome{image, result->stats, {}};
   for (const CacheLocation& to : request.cache_to) {

@@ -226,6 +226,28 @@ TEST_F(StoreBackedTest, CacheRecordsRoundTripAndMissWhenTheBlobIsGone) {
   EXPECT_FALSE(cache.Lookup("key-layer")->has_value());
 }
 
+TEST_F(StoreBackedTest, ImageCreatedTimeIsWhenTheNewestStepResultWasMade) {
+  auto h = pool_.ForThisThread();
+  ASSERT_TRUE(h.ok()) << h.status().message();
+  StoreCache at_100(&pool_, [] { return int64_t{100}; });
+  StoreCache at_200(&pool_, [] { return int64_t{200}; });
+  ASSERT_TRUE(at_100.Record("key-old", solver::CacheRecord{}).ok());
+  ASSERT_TRUE(at_200.Record("key-new", solver::CacheRecord{}).ok());
+  solver::BuildStats stats;
+  stats.steps.push_back({0, 0, "[1/2] RUN a", true, 0, "key-old"});
+  stats.steps.push_back({0, 1, "[2/2] RUN b", true, 0, "key-new"});
+  EXPECT_EQ(CreatedTimeOfResults(*(*h)->store, stats, 999), 200);
+  // Recording the same result later (a --no-cache re-run that made the same
+  // layer) keeps its time; no steps at all, or an unknown key, means now.
+  ASSERT_TRUE(StoreCache(&pool_, [] { return int64_t{300}; })
+                  .Record("key-new", solver::CacheRecord{})
+                  .ok());
+  EXPECT_EQ(CreatedTimeOfResults(*(*h)->store, stats, 999), 200);
+  EXPECT_EQ(CreatedTimeOfResults(*(*h)->store, solver::BuildStats{}, 999), 999);
+  stats.steps.push_back({0, 2, "[3/3] RUN c", false, 5, "key-unknown"});
+  EXPECT_EQ(CreatedTimeOfResults(*(*h)->store, stats, 999), 999);
+}
+
 TEST_F(StoreBackedTest, MissingBaseImageSaysHowToMakeIt) {
   auto h = pool_.ForThisThread();
   ASSERT_TRUE(h.ok());

@@ -1,5 +1,6 @@
 #include "builder/image_writer.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "frontend/image_ref.h"
@@ -15,6 +16,18 @@ std::string Rfc3339Utc(int64_t unix_seconds) {
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+int64_t CreatedTimeOfResults(store::Store& store, const solver::BuildStats& stats, int64_t now) {
+  int64_t newest = 0;
+  for (const solver::StepTiming& step : stats.steps) {
+    if (step.key.empty()) continue;
+    auto record = store.metadata().GetCacheRecord(step.key);
+    // An unreadable record only costs a new `created`: fall back to now.
+    if (!record.ok() || !record->has_value()) return now;
+    newest = std::max(newest, (*record)->created_unix);
+  }
+  return newest > 0 ? newest : now;
 }
 
 Result<oci::ImageConfig> ImageConfigOf(const solver::ImageState& state,

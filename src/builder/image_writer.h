@@ -12,6 +12,7 @@
 #include "oci/digest.h"
 #include "oci/image_config.h"
 #include "solver/image_state.h"
+#include "solver/solver.h"
 #include "store/store.h"
 #include "util/status.h"
 
@@ -21,12 +22,20 @@ struct ImageWriteOptions {
   std::vector<std::string> tags;              // -t names (normalised by the store)
   std::map<std::string, std::string> labels;  // --label: added over the Dockerfile's
   // The config's and the new history entries' `created` (SOURCE_DATE_EPOCH, or
-  // the build's start time), in Unix seconds.
+  // CreatedTimeOfResults), in Unix seconds.
   int64_t created_unix = 0;
 };
 
 // "2024-05-01T12:00:00Z".
 std::string Rfc3339Utc(int64_t unix_seconds);
+
+// The `created` time of a build's image when SOURCE_DATE_EPOCH is not set:
+// when the newest of its steps' results was made (from their cache records).
+// A rebuild that reuses every step then writes the very same image — same ID,
+// no new blobs — as BuildKit does, while any re-run step moves it forward.
+// `now` when no step of the build has a record (a Dockerfile of only
+// metadata instructions).
+int64_t CreatedTimeOfResults(store::Store& store, const solver::BuildStats& stats, int64_t now);
 
 // The image config for `state` (pure: no store access).
 Result<oci::ImageConfig> ImageConfigOf(const solver::ImageState& state,

@@ -115,6 +115,14 @@ Result<oci::Digest> BlobStore::Publish(BlobWriter* w, const std::optional<oci::D
 
 Result<oci::Digest> BlobStore::Put(std::string_view data,
                                    const std::optional<oci::Digest>& expected) {
+  // A document already stored byte for byte (a rebuild's config and manifest)
+  // is not written again: no temp file, no fsync. A stored copy that differs
+  // (corrupted) is replaced below, which heals it.
+  const oci::Digest digest = oci::Digest::Of(data);
+  if (!expected || *expected == digest) {
+    auto stored = fs_->ReadFile(PathOf(digest));
+    if (stored.ok() && *stored == data) return digest;
+  }
   DISTILL_ASSIGN_OR_RETURN(auto writer, NewWriter());
   DISTILL_RETURN_IF_ERROR(writer->Write(data));
   return writer->Commit(expected, data.size());

@@ -96,6 +96,20 @@ TEST_F(BlobStoreTest, PublishingTwiceIsIdempotent) {
   EXPECT_EQ(TempCount(), 0u);
 }
 
+TEST_F(BlobStoreTest, StoredDocumentsAreNotRewrittenButDamagedOnesAreHealed) {
+  auto a = blobs_.Put("config");
+  ASSERT_TRUE(a.ok());
+  // The same bytes again: nothing is written at all.
+  const int mutations = fs_.mutation_count();
+  ASSERT_TRUE(blobs_.Put("config").ok());
+  EXPECT_EQ(fs_.mutation_count(), mutations);
+  // A damaged copy is replaced by the good bytes.
+  ASSERT_TRUE(mem_.WriteFileAtomically(blobs_.PathOf(*a), "confiG").ok());
+  ASSERT_TRUE(blobs_.Put("config").ok());
+  EXPECT_EQ(*blobs_.ReadAll(*a), "config");
+  EXPECT_TRUE(blobs_.Verify(*a).ok());
+}
+
 TEST_F(BlobStoreTest, MissingBlobIsNotFoundAndNamed) {
   oci::Digest d = oci::Digest::Of("absent");
   auto r = blobs_.Open(d);

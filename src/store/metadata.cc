@@ -312,8 +312,9 @@ Status MetadataDb::PutCacheRecord(const std::string& key, const CacheRecordRow& 
 INSERT INTO cache_records (cache_key, result_digest, media_type, size, diff_id, created_unix,
                            last_used_unix)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-ON CONFLICT(cache_key) DO UPDATE SET result_digest = ?2, media_type = ?3, size = ?4,
-                                     diff_id = ?5, last_used_unix = ?6)sql"));
+ON CONFLICT(cache_key) DO UPDATE SET
+  created_unix = CASE WHEN result_digest = ?2 THEN created_unix ELSE ?6 END,
+  result_digest = ?2, media_type = ?3, size = ?4, diff_id = ?5, last_used_unix = ?6)sql"));
   q->Bind(1, key).Bind(2, row.result_digest).Bind(3, row.media_type).Bind(4, row.size);
   q->Bind(5, row.diff_id).Bind(6, now_unix);
   return q->Run();
@@ -321,8 +322,8 @@ ON CONFLICT(cache_key) DO UPDATE SET result_digest = ?2, media_type = ?3, size =
 
 Result<std::optional<CacheRecordRow>> MetadataDb::GetCacheRecord(const std::string& key) {
   DISTILL_ASSIGN_OR_RETURN(
-      auto q, db_->Prepare("SELECT result_digest, media_type, size, diff_id FROM cache_records "
-                           "WHERE cache_key = ?"));
+      auto q, db_->Prepare("SELECT result_digest, media_type, size, diff_id, created_unix "
+                           "FROM cache_records WHERE cache_key = ?"));
   q->Bind(1, key);
   DISTILL_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<CacheRecordRow>();
@@ -331,6 +332,7 @@ Result<std::optional<CacheRecordRow>> MetadataDb::GetCacheRecord(const std::stri
   out.media_type = q->ColumnText(1);
   out.size = q->ColumnInt(2);
   out.diff_id = q->ColumnText(3);
+  out.created_unix = q->ColumnInt(4);
   return std::optional<CacheRecordRow>(std::move(out));
 }
 

@@ -39,6 +39,9 @@ struct CacheRecordRow {
   std::string media_type;
   int64_t size = 0;
   std::string diff_id;
+  // When this result was made (read back; PutCacheRecord takes `now_unix`).
+  // A re-run that makes another result moves it; a cache hit does not.
+  int64_t created_unix = 0;
 };
 
 class MetadataDb {

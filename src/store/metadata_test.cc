@@ -49,6 +49,11 @@ TEST_F(MetadataTest, CacheRecordsAreGcRootsUntilDropped) {
   EXPECT_EQ((*got)->media_type, row.media_type);
   EXPECT_EQ((*got)->size, 42);
   EXPECT_EQ((*got)->diff_id, row.diff_id);
+  EXPECT_EQ((*got)->created_unix, 10);
+  // Recording the same result again (a re-run that made the same layer)
+  // keeps the time it was first made.
+  ASSERT_TRUE(db_->PutCacheRecord("k1", row, 20).ok());
+  EXPECT_EQ((*db_->GetCacheRecord("k1"))->created_unix, 10);
   auto reach = db_->ReachableDigests(100);
   ASSERT_TRUE(reach.ok());
   EXPECT_TRUE(std::binary_search(reach->begin(), reach->end(), D("layer").str()));
@@ -56,6 +61,7 @@ TEST_F(MetadataTest, CacheRecordsAreGcRootsUntilDropped) {
   row.result_digest = D("layer2").str();
   ASSERT_TRUE(db_->PutCacheRecord("k1", row, 11).ok());
   EXPECT_EQ((*db_->GetCacheRecord("k1"))->result_digest, D("layer2").str());
+  EXPECT_EQ((*db_->GetCacheRecord("k1"))->created_unix, 11);
   auto dropped = db_->DeleteCacheRecords();
   ASSERT_TRUE(dropped.ok());
   EXPECT_EQ(*dropped, 2);

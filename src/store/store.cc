@@ -85,6 +85,10 @@ Status Store::Tag(const std::string& name, const oci::Digest& manifest,
                               manifest.str() + " is not in the store");
     }
   }
+  // Re-tagging with the same image (a no-op rebuild) changes nothing: no
+  // write transaction, and the tag keeps the time it was first given.
+  auto current = meta_->LookupTag(name);
+  if (current.ok() && current->has_value() && **current == manifest) return Status::Ok();
   return meta_->Tag(name, manifest, refs, Now());
 }
 

@@ -127,6 +127,15 @@ TEST_F(StoreTest, TagResolveList) {
   ASSERT_TRUE(images.ok());
   ASSERT_EQ(images->size(), 1u);
   EXPECT_EQ((*images)[0].created_unix, 1000);
+  // Tagging the same image again (a no-op rebuild) keeps the tag's time;
+  // another image under the name moves it.
+  now_ = 2000;
+  ASSERT_TRUE(store_->Tag("example.com/app:1", image->manifest, image->refs).ok());
+  EXPECT_EQ((*store_->ListImages())[0].created_unix, 1000);
+  auto other = WriteImage(store_.get(), "other");
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(store_->Tag("example.com/app:1", other->manifest, other->refs).ok());
+  EXPECT_EQ(*store_->Resolve("example.com/app:1"), other->manifest);
 }
 
 TEST_F(StoreTest, AmbiguousPrefixIsAnErrorNotAGuess) {
