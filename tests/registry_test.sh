@@ -107,7 +107,10 @@ trun env DISTILL_ROOT="$TMP/store2" "$DISTILL" push "$R1/test/app:1" "$R1/test/m
 expect_rc 0 "push with mounts"
 expect_err "2 mounted" "blobs mounted from test/app"
 
-# Errors: a missing tag, an unreachable registry.
+# Errors: an image ID without a destination, a missing tag, an unreachable registry.
+trun "$DISTILL" push "$IMAGE_ID"
+expect_rc 1 "an image ID alone is not pushed"
+expect_err "give a destination" "pushing an ID asks for a destination"
 trun "$DISTILL" pull "$R1/test/app:nope"
 expect_rc 1 "missing tag fails"
 expect_err "$R1/test/app" "missing tag names the repository"

@@ -125,6 +125,18 @@ void RegisterPush(CLI::App& app, Context& ctx) {
               "  distill push app:1.0 ghcr.io/org/app:1.0\n"
               "  distill push $(distill build -q .) registry.example.com/team/app:latest");
   verb->callback([&ctx, args] {
+    // An image ID names no repository: pushing it needs a destination.
+    const std::string& image = args->image;
+    bool is_id =
+        image.starts_with("sha256:") ||
+        (image.size() >= 12 && image.find_first_not_of("0123456789abcdef") == std::string::npos);
+    if (args->dest.empty() && is_id) {
+      Report(Status::Invalid("an image ID has no registry name: give a destination, "
+                             "distill push " +
+                             image + " REGISTRY/REPO:TAG"),
+             ctx);
+      return;
+    }
     std::string dest_text = args->dest.empty() ? args->image : args->dest;
     auto dest = oci::Reference::Parse(dest_text);
     if (!dest.ok()) {
