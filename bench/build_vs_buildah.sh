@@ -29,7 +29,7 @@ TMP=$(mktemp -d /var/tmp/distill-bench.XXXXXX)
 BUILDAH_ROOT="$TMP/buildah"
 cleanup() {
   buildah --root "$BUILDAH_ROOT/root" --runroot "$BUILDAH_ROOT/run" rm --all >/dev/null 2>&1 || true
-  grep "$TMP" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do
+  { grep "$TMP" /proc/self/mountinfo || true; } | awk '{print $5}' | sort -r | while read -r m; do
     umount -l "$m" 2>/dev/null || true
   done
   rm -rf "$TMP"
@@ -118,17 +118,18 @@ for ex in "${examples[@]}"; do
   ctx="$TMP/ctx-$ex"
   cp -a "$EXAMPLES_DIR/$ex" "$ctx"
   tag="bench/$ex"
-  d_build="$DISTILL build -q -f $ctx/$dockerfile -t $tag $ctx"
-  b_build="$BUILDAH bud -q --pull=never --layers --network host -f $ctx/$dockerfile -t $tag $ctx"
+  # Flags go before the context (buildah stops parsing flags at it).
+  d_build="$DISTILL build -q -f $ctx/$dockerfile -t $tag"
+  b_build="$BUILDAH bud -q --pull=never --layers --network host -f $ctx/$dockerfile -t $tag"
 
-  compare "$ex: cold build" "$RUNS_COLD" "" "$d_build --no-cache" "$b_build --no-cache"
+  compare "$ex: cold build" "$RUNS_COLD" "" "$d_build --no-cache $ctx" "$b_build --no-cache $ctx"
   # Warm both caches, then time builds with nothing changed.
-  $d_build >/dev/null 2>&1
-  $b_build >/dev/null 2>&1
-  compare "$ex: no-op rebuild" "$RUNS_WARM" "" "$d_build" "$b_build"
+  $d_build "$ctx" >/dev/null 2>&1
+  $b_build "$ctx" >/dev/null 2>&1
+  compare "$ex: no-op rebuild" "$RUNS_WARM" "" "$d_build $ctx" "$b_build $ctx"
   # Each run sees a source file that differs from every earlier run's.
   compare "$ex: one-file edit ($edit_file)" "$RUNS_COLD" \
-    "sh -c 'echo \"$marker edit \$(date +%s%N)\" >> $ctx/$edit_file'" "$d_build" "$b_build"
+    "sh -c 'echo \"$marker edit \$(date +%s%N)\" >> $ctx/$edit_file'" "$d_build $ctx" "$b_build $ctx"
 done
 
 {

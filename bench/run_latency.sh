@@ -21,7 +21,7 @@ TMP=$(mktemp -d)
 export DISTILL_ROOT="$TMP/distill"
 cleanup() {
   podman --root "$TMP/podman/root" --runroot "$TMP/podman/run" system reset -f >/dev/null 2>&1 || true
-  grep "$TMP" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
+  { grep "$TMP" /proc/self/mountinfo || true; } | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
