@@ -321,8 +321,12 @@ Result<StoredLayer> StoreTreeLayer(store::Store& store, const RootfsTree& tree, 
 Result<std::vector<BuiltImage>> BuildDistroless(store::Store& store, const BuildRequest& request,
                                                 const ProgressFn& progress) {
   DISTILL_ASSIGN_OR_RETURN(Recipe recipe, RecipeFor(request.flavour, request.debian_release));
-  recipe.roots.insert(recipe.roots.end(), request.extra_packages.begin(),
-                      request.extra_packages.end());
+  for (const std::string& extra : request.extra_packages) {
+    recipe.roots.push_back(extra);
+    // Asked for by name: no longer left out (dpkg, say).
+    recipe.exclude.erase(std::remove(recipe.exclude.begin(), recipe.exclude.end(), extra),
+                         recipe.exclude.end());
+  }
   if (request.variants.empty()) return Status::Invalid("no distroless variant to build");
   if (!request.tags.empty() && request.variants.size() > 1) {
     return Status::Invalid("-t names one image; it cannot be combined with several variants");

@@ -25,10 +25,11 @@ constexpr VariantNameEntry kVariantNames[] = {
 
 // Each layer of the recipe adds to the one below it, as in distroless:
 // static ⊂ base-nossl ⊂ base ⊂ cc ⊂ python3.
-void AddStatic(int release, std::vector<std::string>* roots) {
-  roots->insert(roots->end(), {"base-files", "netbase", "tzdata"});
-  // /etc/mime.types: media-types replaced mime-support in bookworm.
-  roots->push_back(release >= 12 ? "media-types" : "mime-support");
+void AddStatic(std::vector<std::string>* roots) {
+  // /etc/mime.types comes from media-types on every release: bullseye's
+  // mime-support is a transitional package that would pull in mailcap and,
+  // through it, perl.
+  roots->insert(roots->end(), {"base-files", "netbase", "tzdata", "media-types"});
 }
 
 void AddLibssl(int release, std::vector<std::string>* roots) {
@@ -112,8 +113,11 @@ Result<Recipe> RecipeFor(Flavour flavour, int debian_release) {
   Recipe recipe;
   recipe.merged_usr = debian_release >= 12;
   // Maintainer-script and packaging machinery: never in a distroless image.
-  recipe.exclude = {"debconf", "cdebconf", "debconf-2.0", "dpkg", "install-info", "perl-base"};
-  AddStatic(debian_release, &recipe.roots);
+  // "awk" (mawk, gawk, ...) only meets base-files' Pre-Depends, for its
+  // maintainer scripts; left in, it would pull libc6 into the static image.
+  recipe.exclude = {"debconf",      "cdebconf",  "debconf-2.0", "dpkg",
+                    "install-info", "perl-base", "awk"};
+  AddStatic(&recipe.roots);
   if (flavour == Flavour::kStatic) return recipe;
   recipe.roots.push_back("libc6");
   if (flavour == Flavour::kBaseNossl) return recipe;
