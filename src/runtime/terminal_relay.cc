@@ -144,7 +144,7 @@ bool TerminalRelay::CopyOutput() {
 }
 
 void TerminalRelay::Loop() {
-  bool output_open = master_.valid();
+  const bool output_open = master_.valid();
   // Once stopping, what the pty still holds is drained: its hang-up follows
   // the container's end at once; the deadline guards against a process that
   // keeps it open (an `exec`'s background child).
@@ -178,7 +178,8 @@ void TerminalRelay::Loop() {
     int ready = poll(fds, n, stopping ? 100 : -1);
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) break;
-    if (output_at >= 0 && fds[output_at].revents != 0) output_open = CopyOutput();
+    // The pty hung up: the session is over, typed input has nowhere to go.
+    if (output_at >= 0 && fds[output_at].revents != 0 && !CopyOutput()) break;
     if (input_at >= 0 && fds[input_at].revents != 0) input_open_ = CopyInput();
     if (winch_at >= 0 && fds[winch_at].revents != 0) {
       char drain[64];
