@@ -1,7 +1,8 @@
 """Prints the demo's comparison table from `distill analyze --format json` reports.
 
 Input lines (tab-separated): image tag, cold build seconds, cached build
-seconds, path of the image's analyze JSON.
+seconds, path of the image's analyze JSON. Exits 1 when the table contradicts
+what the demo claims (check_claims).
 """
 import json
 import sys
@@ -45,6 +46,32 @@ def main():
         print()
         print(f"{multi} is {100.0 * sizes[multi] / sizes[single]:.0f}% of {single}'s"
               " compressed size.")
+    problems = check_claims(rows, single, multi)
+    for p in problems:
+        print(f"demo: claim not met: {p}", file=sys.stderr)
+    if problems:
+        sys.exit(1)
+    print("Checked: the multi-stage image is smaller, and only the single-stage image has a "
+          "shell, a package manager or root.")
+
+
+def check_claims(rows, single, multi):
+    """What the demo claims, as a list of what the table contradicts."""
+    problems = []
+    by_tag = {r[0]: r for r in rows}
+    if single is None or multi is None:
+        return ["the table lacks the :single or the :multistage image"]
+    if by_tag[multi][9] >= by_tag[single][9]:
+        problems.append(f"{multi} is not smaller than {single}")
+    for tag, row in by_tag.items():
+        shell, pkg, root = row[4], row[5], row[6]
+        if tag == single:
+            if (shell, pkg, root) != ("yes", "yes", "yes"):
+                problems.append(f"{tag} should show a shell, a package manager and root")
+        elif "yes" in (shell, pkg, root):
+            problems.append(f"{tag} has a shell, a package manager or root")
+    return problems
+
 
 if __name__ == "__main__":
     main()
