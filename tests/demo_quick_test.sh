@@ -19,6 +19,7 @@ if [ "$RC" -ne 0 ] && echo "$ERR" | grep -qiE 'unavailable|could not resolve|con
   exit
 fi
 expect_rc 0 "demo-run --quick"
+echo "$OUT"  # the demo's table, for the log
 expect_out "calculator (single-stage):  14" "the single-stage calculator computes"
 expect_out "calculator (multi-stage):   1024" "the multi-stage calculator computes"
 expect_out "Checked: the multi-stage image is smaller" "the demo checked its claims"
