@@ -73,14 +73,14 @@ if grep -q '"artifactType":"application/vnd.distill.cache.v1"' "$TMP/cache-max/i
 
 # Machine B: an empty store, the max cache: nothing runs, the same image.
 new_store B
-build --cache-from "type=local,src=$TMP/cache-max"
+build --cache-from "type=local,src=$TMP/cache-max" --output "type=local,dest=$TMP/rootfs-B"
 expect_rc 0 "store B: build with --cache-from (max)"
 if [ -z "$(runs)" ]; then pass; else fail "store B ran RUN steps: $(runs)"; fi
 if [ "$IMAGE" = "$IMAGE_A" ]; then pass; else fail "store B image $IMAGE differs from A's $IMAGE_A"; fi
 if [ "$(echo "$ERR" | grep -c CACHED)" -eq 6 ]; then pass; else fail "six CACHED steps: $ERR"; fi
-if [[ "$ERR" != *warning* ]]; then pass; else fail "no warnings with a good cache: $ERR"; fi
-run "$DISTILL" run --rm "$IMAGE" cat /final.txt
-if [ "$OUT" = "$(printf 'built\na-one\nb-one')" ]; then pass; else fail "the imported image runs: $OUT $ERR"; fi
+if [[ "$ERR" != *"warning: --cache"* ]]; then pass; else fail "no cache warnings with a good cache: $ERR"; fi
+if [ "$(cat "$TMP/rootfs-B/final.txt")" = "$(printf 'built\na-one\nb-one')" ]; then pass; else
+  fail "the imported layers hold the right files: $(cat "$TMP/rootfs-B/final.txt")"; fi
 # The hits were merged into B's own cache: a rebuild without --cache-from runs nothing.
 build
 expect_rc 0 "store B: rebuild from its own cache"
