@@ -242,11 +242,14 @@ const std::string& ReportPageScript() {
     t.textContent = clip(text, chars);
     g.appendChild(t);
   }
-  function drawNode(g, dir, path, x, y, w, h, depth, hue) {
+  // Hues go to the entries of the shallowest directory with more than one
+  // (so an image whose files all sit under one directory is still coloured).
+  function drawNode(g, dir, path, x, y, w, h, depth, hue, hued) {
     var children = dir.children || [];
+    var assign = !hued && children.length > 1;
     squarify(children, x, y, w, h).forEach(function (r, index) {
       var n = r.node;
-      var h2 = depth === 0 ? (index * 47 + 200) % 360 : hue;
+      var h2 = assign ? (index * 47 + 200) % 360 : hue;
       var p = n.other ? path : (path === '/' ? '/' : path + '/') + n.name;
       var opens = n.dir && n.children && n.children.length > 0;
       var rect = svgEl('rect', {x: r.x.toFixed(2), y: r.y.toFixed(2),
@@ -266,7 +269,8 @@ const std::string& ReportPageScript() {
       rectCount++;
       if (opens && r.w > 50 && r.h > HEADER + 24 && depth < 5) {
         label(g, n.name + '  ' + human(n.size), r.x, r.y, r.w);
-        drawNode(g, n, p, r.x + 2, r.y + HEADER, r.w - 4, r.h - HEADER - 2, depth + 1, h2);
+        drawNode(g, n, p, r.x + 2, r.y + HEADER, r.w - 4, r.h - HEADER - 2, depth + 1, h2,
+                 hued || assign);
       } else if (r.h > 14) {
         label(g, n.name, r.x, r.y, r.w);
       }
@@ -290,7 +294,7 @@ const std::string& ReportPageScript() {
                           'aria-label': 'treemap of the filesystem by size'});
     var g = svgEl('g', {});
     rectCount = 0;
-    drawNode(g, node, path, 0, 0, TW, TH, 0, 200);
+    drawNode(g, node, path, 0, 0, TW, TH, 0, 200, false);
     s.appendChild(g);
     box.appendChild(s);
     box.setAttribute('data-rects', rectCount);
