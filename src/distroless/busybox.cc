@@ -14,14 +14,17 @@ bool IsAppletChar(char c) {
 
 Result<std::vector<std::string>> BusyboxApplets(std::string_view binary,
                                                 const std::string& source) {
-  constexpr std::string_view kTableStart("\0[\0[[\0", 6);
+  // Not anchored on a NUL before "[": trixie's busybox 1.37 has the table
+  // right after other data (" [\0[[\0acpid..."). The checks below keep a
+  // stray match from being taken for it.
+  constexpr std::string_view kTableStart("[\0[[\0", 5);
   size_t search_from = 0;
   while (true) {
     size_t at = binary.find(kTableStart, search_from);
     if (at == std::string_view::npos) break;
     search_from = at + 1;
     std::vector<std::string> names;
-    size_t pos = at + 1;
+    size_t pos = at;
     bool well_formed = true;
     while (pos < binary.size() && binary[pos] != '\0') {
       size_t end = binary.find('\0', pos);

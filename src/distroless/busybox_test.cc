@@ -30,6 +30,17 @@ TEST(BusyboxTest, FindsTheAppletTableInABinary) {
   EXPECT_EQ(*applets, SampleApplets());
 }
 
+TEST(BusyboxTest, TableRightAfterOtherData) {
+  // busybox 1.37 (trixie): no NUL before the table's "[".
+  std::string binary =
+      "\x7f"
+      "ELF data \xae " +
+      Table(SampleApplets()).substr(1) + "tail";
+  auto applets = BusyboxApplets(binary, "busybox-static 1:1.37");
+  ASSERT_TRUE(applets.ok()) << applets.status().message();
+  EXPECT_EQ(*applets, SampleApplets());
+}
+
 TEST(BusyboxTest, NoTableIsAnErrorNamingTheSource) {
   auto none = BusyboxApplets("just bytes", "busybox-static 1:1.35");
   ASSERT_FALSE(none.ok());

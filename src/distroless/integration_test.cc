@@ -375,7 +375,8 @@ class OtherReleaseTest : public DistrolessBuildTest, public ::testing::WithParam
 
 TEST_P(OtherReleaseTest, StaticStructure) {
   const int release = GetParam();
-  BUILD_OR_SKIP(built, Flavour::kStatic, {Variant::kNonroot}, {}, release);
+  BUILD_OR_SKIP(built, Flavour::kStatic, {Variant::kNonroot, Variant::kDebug}, {}, release);
+  ASSERT_EQ(built.size(), 2u);
   std::string name = "static-debian" + std::to_string(release);
   EXPECT_EQ(built[0].tags, std::vector<std::string>{"gcr.io/distroless/" + name + ":nonroot"});
   std::cerr << name << ": " << built[0].compressed_size << " bytes compressed\n";
@@ -405,6 +406,14 @@ TEST_P(OtherReleaseTest, StaticStructure) {
   auto config = Image(built[0].manifest).config;
   EXPECT_EQ(config.config.user, "65532");
   EXPECT_EQ(config.config.working_dir, "/home/nonroot");
+  // The debug variant's busybox (each release's own build of it) works.
+  if (geteuid() != 0) return;
+  std::string rootfs = Extract(built[1].manifest);
+  std::string out, err;
+  auto status = RunIn(rootfs, {"/busybox/sh", "-c", "echo debug ok"}, &out, &err);
+  EXPECT_TRUE(status.ok()) << err;
+  EXPECT_EQ(out, "debug ok\n");
+  fs::remove_all(rootfs);
 }
 
 TEST_P(OtherReleaseTest, Python3Payloads) {
