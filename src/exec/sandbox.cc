@@ -149,13 +149,15 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
       options.warnings != nullptr ? options.warnings : &ignored_warnings;
 
   // libseccomp's compile costs about as much as all of the sandbox's mounts:
-  // it runs on a thread of its own meanwhile, and the program reaches pid 1
-  // over a socket, read right before exec (jthread: joined on every path).
+  // it runs on a thread of its own meanwhile (started after the fork: a
+  // thread holding a lock, even a static's init guard, at fork time would
+  // leave it held forever in the child), and the program reaches pid 1 over
+  // a socket, read right before exec (jthread: joined on every path).
   std::string seccomp_program;
   Status seccomp_status;
-  std::jthread compile_seccomp([&seccomp_program, &seccomp_status] {
-    Result<SeccompFilter> filter =
-        BuildDefaultSeccompFilter(CapabilityMask(DockerDefaultCapabilities()));
+  const uint64_t seccomp_caps = CapabilityMask(DockerDefaultCapabilities());
+  auto compile_seccomp = [&seccomp_program, &seccomp_status, seccomp_caps] {
+    Result<SeccompFilter> filter = BuildDefaultSeccompFilter(seccomp_caps);
     Result<std::string> program =
         filter.ok() ? filter->ExportProgram() : Result<std::string>(filter.status());
     if (program.ok()) {
@@ -163,7 +165,7 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
     } else {
       seccomp_status = program.status();
     }
-  });
+  };
 
   DISTILL_ASSIGN_OR_RETURN(EtcFiles etc, EtcFiles::Create(spec.hostname, spec.network));
 
@@ -226,6 +228,7 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
   pid_t helper = fork();
   if (helper < 0) return Status::FromErrno("fork sandbox helper", errno);
   if (helper == 0) RunHelper(ctx, flags);
+  std::jthread compiler(compile_seccomp);
 
   status_pipe.write.Reset();
   go_pipe.read.Reset();
@@ -270,7 +273,7 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
   }
   go_pipe.write.Reset();
   if (options.on_started) options.on_started(init_pid);
-  compile_seccomp.join();
+  compiler.join();
   // On a failure the socket closes empty: the sandbox reports that it got no
   // filter, and the compile error below is what Run returns.
   if (seccomp_status.ok()) SendSeccompProgram(seccomp_write.get(), seccomp_program);
