@@ -28,11 +28,6 @@ int64_t Now() {
   return static_cast<int64_t>(std::time(nullptr));
 }
 
-Result<std::unique_ptr<store::Store>> OpenStore(const Context& ctx) {
-  DISTILL_ASSIGN_OR_RETURN(std::string root, store::DefaultStoreRoot(ctx.root));
-  return store::Store::Open(root, DefaultFileSystem());
-}
-
 void Fail(Context& ctx, const Status& st) {
   std::cerr << "distill: " << st.message() << "\n";
   ctx.exit_code = 1;

@@ -19,18 +19,6 @@
 namespace distill::cli {
 namespace {
 
-Result<std::unique_ptr<store::Store>> OpenStore(const Context& ctx) {
-  DISTILL_ASSIGN_OR_RETURN(std::string root, store::DefaultStoreRoot(ctx.root));
-  return store::Store::Open(root, DefaultFileSystem());
-}
-
-bool Report(const Status& st, Context& ctx) {
-  if (st.ok()) return true;
-  std::cerr << "distill: " << st.message() << "\n";
-  ctx.exit_code = 1;
-  return false;
-}
-
 void LogToStderr(const std::string& line) {
   std::cerr << line << "\n";
 }

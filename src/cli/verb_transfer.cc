@@ -15,19 +15,6 @@
 namespace distill::cli {
 namespace {
 
-Result<std::unique_ptr<store::Store>> OpenStore(const Context& ctx) {
-  DISTILL_ASSIGN_OR_RETURN(std::string root, store::DefaultStoreRoot(ctx.root));
-  return store::Store::Open(root, DefaultFileSystem());
-}
-
-// Prints an error and sets the exit code; returns whether `st` was ok.
-bool Report(const Status& st, Context& ctx) {
-  if (st.ok()) return true;
-  std::cerr << "distill: " << st.message() << "\n";
-  ctx.exit_code = 1;
-  return false;
-}
-
 void RegisterSave(CLI::App& app, Context& ctx) {
   struct Args {
     std::string output;

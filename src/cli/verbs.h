@@ -4,7 +4,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
+
+#include "store/store.h"
+#include "util/status.h"
 
 namespace distill::cli {
 
@@ -13,6 +17,13 @@ struct Context {
   std::string root;  // --root / DISTILL_ROOT; empty means the default store path
   int exit_code = 0;
 };
+
+// The store the global --root (or DISTILL_ROOT, or the default) names.
+Result<std::unique_ptr<store::Store>> OpenStore(const Context& ctx);
+
+// Prints "distill: MESSAGE" for a failed `st` and sets the exit code to 1;
+// returns whether `st` was ok.
+bool Report(const Status& st, Context& ctx);
 
 // Adds "Example:" lines to a verb's --help.
 void SetExamples(CLI::App* verb, const std::string& examples);

@@ -7,22 +7,9 @@
 #include <cerrno>
 #include <vector>
 
+#include "util/file_system.h"
+
 namespace distill::exec {
-namespace {
-
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    if (j > i) parts.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return parts;
-}
-
-}  // namespace
 
 std::string FdPath(int fd) {
   return "/proc/self/fd/" + std::to_string(fd);

@@ -84,6 +84,9 @@ class FileSystem {
 std::string ParentDir(std::string_view path);
 // JoinPath("/a", "b") -> "/a/b".
 std::string JoinPath(std::string_view dir, std::string_view name);
+// "/a//b/./c/" -> {"a", "b", ".", "c"}: the non-empty components, in order
+// ("." and ".." are kept; resolving them is the caller's business).
+std::vector<std::string> SplitPath(std::string_view path);
 
 // The real disk. Stateless; one instance may be shared by all threads.
 class RealFileSystem : public FileSystem {

@@ -222,5 +222,12 @@ TEST_F(FaultInjectionTest, WorksOverTheRealDisk) {
   EXPECT_EQ(info->size, 0u);  // the name survived, the unsynced bytes did not
 }
 
+TEST(PathTest, SplitPathKeepsDotsAndDropsEmptyParts) {
+  EXPECT_EQ(SplitPath("/a//b/./c/"), (std::vector<std::string>{"a", "b", ".", "c"}));
+  EXPECT_EQ(SplitPath("x/../y"), (std::vector<std::string>{"x", "..", "y"}));
+  EXPECT_TRUE(SplitPath("/").empty());
+  EXPECT_TRUE(SplitPath("").empty());
+}
+
 }  // namespace
 }  // namespace distill

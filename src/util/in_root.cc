@@ -11,6 +11,8 @@
 #include <deque>
 #include <vector>
 
+#include "util/file_system.h"
+
 namespace distill {
 namespace {
 
@@ -18,18 +20,6 @@ constexpr int kMaxSymlinks = 40;  // as the kernel's own limit
 
 // Cleared the first time the kernel (or a seccomp filter) refuses openat2.
 std::atomic<bool> g_openat2_works{true};
-
-std::vector<std::string> SplitComponents(const std::string& path) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string::npos) slash = path.size();
-    if (slash > pos) out.push_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
-  return out;
-}
 
 std::string Relative(const std::string& path) {
   size_t i = path.find_first_not_of('/');
@@ -65,7 +55,7 @@ int OpenAt2InRoot(int root_fd, const std::string& rel, int flags, mode_t mode) {
 // at the root.
 Result<UniqueFd> WalkDirManually(int root_fd, const std::string& path, bool create_missing) {
   std::deque<std::string> todo;
-  for (auto& c : SplitComponents(path)) todo.push_back(std::move(c));
+  for (auto& c : SplitPath(path)) todo.push_back(std::move(c));
   std::vector<UniqueFd> stack;  // resolved directories below the root
   int links = 0;
   while (!todo.empty()) {
@@ -93,7 +83,7 @@ Result<UniqueFd> WalkDirManually(int root_fd, const std::string& path, bool crea
       if (n < 0) return Status::FromErrno("readlink in " + path, errno);
       target.resize(static_cast<size_t>(n));
       if (!target.empty() && target[0] == '/') stack.clear();
-      auto parts = SplitComponents(target);
+      auto parts = SplitPath(target);
       todo.insert(todo.begin(), parts.begin(), parts.end());
       continue;
     }
@@ -116,7 +106,7 @@ Result<UniqueFd> WalkDirManually(int root_fd, const std::string& path, bool crea
 Result<UniqueFd> OpenManually(int root_fd, const std::string& path, int flags, mode_t mode) {
   std::string current = path;
   for (int links = 0; links <= kMaxSymlinks; ++links) {
-    std::vector<std::string> parts = SplitComponents(current);
+    std::vector<std::string> parts = SplitPath(current);
     // A trailing "." or ".." (or the root itself) names a directory: walk it all.
     if (parts.empty() || parts.back() == "." || parts.back() == "..") {
       DISTILL_ASSIGN_OR_RETURN(UniqueFd dir, WalkDirManually(root_fd, current, false));
