@@ -36,7 +36,7 @@ cat >"$CTX/Dockerfile" <<'DF'
 FROM busybox:test
 ENV GREETING="hello world" APPDIR=/srv/app
 WORKDIR $APPDIR
-RUN echo "uid=$(id -u) pwd=$(pwd) greeting=$GREETING path=$PATH"
+RUN echo "uid=$(id -u) pwd=$(pwd) greeting=$GREETING path=$PATH root-home=$HOME"
 USER app
 WORKDIR sub
 RUN echo "uid=$(id -u) gid=$(id -g) pwd=$(pwd) home=$HOME" && touch mine && ls -ln mine
@@ -51,6 +51,7 @@ run "$DISTILL" build --progress plain --secret "id=token,src=$TMP/token" --label
 expect_rc 0 "build with USER/WORKDIR/ENV and a secret"
 expect_err "uid=0 pwd=/srv/app greeting=hello world path=/usr/local/sbin" "root RUN sees ENV, WORKDIR and the default PATH"
 expect_err "uid=1000 gid=1000 pwd=/srv/app/sub home=/home/app" "USER app RUN sees its ids, WORKDIR and HOME"
+expect_err "root-home=/root" "without USER, RUN runs as root with root's HOME from /etc/passwd"
 expect_err "1000     1000" "files a USER RUN makes are its own"
 expect_err "secret-len=18" "the secret is readable at /run/secrets/token"
 expect_err "env-secret-ok" "the secret reaches env="

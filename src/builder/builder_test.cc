@@ -130,7 +130,18 @@ TEST(ResolveOwnerTest, NamesComeFromTheRootfs) {
   EXPECT_EQ(app->uid, 1000u);
   EXPECT_EQ(app->gid, 1001u);
   EXPECT_EQ(app->home, "/home/app");
-  EXPECT_EQ(ResolveOwner(root.path(), "")->uid, 0u);
+  // No USER is root, with root's home from the image (HOME=/root in RUN, as
+  // Docker sets it; Go, pip and friends keep their caches under it).
+  auto none = ResolveOwner(root.path(), "");
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_EQ(none->uid, 0u);
+  EXPECT_EQ(none->gid, 0u);
+  EXPECT_EQ(none->home, "/root");
+  // An image without /etc/passwd (scratch, distroless static) still works.
+  TempDir bare;
+  auto bare_root = ResolveOwner(bare.path(), "");
+  ASSERT_TRUE(bare_root.ok()) << bare_root.status().message();
+  EXPECT_EQ(bare_root->uid, 0u);
   auto missing = ResolveOwner(root.path(), "nobody-here");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("nobody-here"), std::string::npos);

@@ -46,8 +46,9 @@ Status MakeDirsInRoot(const std::string& rootfs, const std::string& path, uid_t 
 }
 
 Result<exec::ResolvedUser> ResolveOwner(const std::string& rootfs, const std::string& user) {
-  if (user.empty()) return exec::ResolvedUser{};
-  auto resolved = exec::ResolveUserInRootfs(rootfs, user);
+  // No USER is root, looked up like any other user: its home (HOME=/root for
+  // RUN, as Docker sets it) and groups come from the image's own files.
+  auto resolved = exec::ResolveUserInRootfs(rootfs, user.empty() ? "0" : user);
   if (!resolved.ok()) return resolved.status().Prefixed("USER " + user);
   return resolved;
 }
