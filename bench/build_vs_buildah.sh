@@ -93,7 +93,10 @@ summary="$TMP/summary.tsv"
 compare() {
   local title=$1 runs=$2 prepare=$3 distill_cmd=$4 buildah_cmd=$5
   local json="$TMP/$(echo "$title" | tr ' /:' '___').json"
-  local args=(--runs "$runs" --export-json "$json" --export-markdown "$json.md")
+  # One warm-up run each: RUN --mount=type=cache directories (Go's build
+  # cache, say) persist across builds in both tools, and the first run of a
+  # fresh machine fills them; what is timed is every later run.
+  local args=(--warmup 1 --runs "$runs" --export-json "$json" --export-markdown "$json.md")
   [ -n "$prepare" ] && args+=(--prepare "$prepare")
   hyperfine "${args[@]}" -n "distill" "$distill_cmd" -n "buildah" "$buildah_cmd" >&2
   {
