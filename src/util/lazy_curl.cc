@@ -45,15 +45,17 @@ const LibcurlApi& Api() {
       return;
     }
     std::string error;
-    bool ok = Bind(lib, "curl_global_init", &api.global_init, &error) &
-              Bind(lib, "curl_easy_init", &api.easy_init, &error) &
-              Bind(lib, "curl_easy_setopt", &api.easy_setopt, &error) &
-              Bind(lib, "curl_easy_perform", &api.easy_perform, &error) &
-              Bind(lib, "curl_easy_getinfo", &api.easy_getinfo, &error) &
-              Bind(lib, "curl_easy_cleanup", &api.easy_cleanup, &error) &
-              Bind(lib, "curl_easy_strerror", &api.easy_strerror, &error) &
-              Bind(lib, "curl_slist_append", &api.slist_append, &error) &
-              Bind(lib, "curl_slist_free_all", &api.slist_free_all, &error);
+    // Every symbol is looked up (no short-circuit) so the error names the first missing one.
+    bool ok = true;
+    ok = Bind(lib, "curl_global_init", &api.global_init, &error) && ok;
+    ok = Bind(lib, "curl_easy_init", &api.easy_init, &error) && ok;
+    ok = Bind(lib, "curl_easy_setopt", &api.easy_setopt, &error) && ok;
+    ok = Bind(lib, "curl_easy_perform", &api.easy_perform, &error) && ok;
+    ok = Bind(lib, "curl_easy_getinfo", &api.easy_getinfo, &error) && ok;
+    ok = Bind(lib, "curl_easy_cleanup", &api.easy_cleanup, &error) && ok;
+    ok = Bind(lib, "curl_easy_strerror", &api.easy_strerror, &error) && ok;
+    ok = Bind(lib, "curl_slist_append", &api.slist_append, &error) && ok;
+    ok = Bind(lib, "curl_slist_free_all", &api.slist_free_all, &error) && ok;
     api.loaded = ok;
     api.error = ok ? "" : error;
   });
@@ -71,6 +73,13 @@ bool LoadLibcurl(std::string* error) {
 }  // namespace distill
 
 using distill::Api;
+
+// curl.h declares the last named parameter of curl_easy_setopt/getinfo as an
+// enum, and these definitions must match it; libcurl's own definitions read
+// their arguments the same way. clang flags va_start after an enum parameter.
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
 
 extern "C" {
 
