@@ -158,7 +158,7 @@ TEST_P(BootstrapIntegrationTest, SlimInstallsAndRunsHello) {
 INSTANTIATE_TEST_SUITE_P(Debian, BootstrapIntegrationTest,
                          ::testing::Values(Release{11, "bullseye"}, Release{12, "bookworm"},
                                            Release{13, "trixie"}),
-                         [](const auto& info) { return info.param.codename; });
+                         [](const auto& p) { return p.param.codename; });
 
 }  // namespace
 }  // namespace distill::bootstrap

@@ -427,7 +427,7 @@ TEST_P(OtherReleaseTest, Python3Payloads) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Debian, OtherReleaseTest, ::testing::Values(11, 13),
-                         [](const auto& info) { return "debian" + std::to_string(info.param); });
+                         [](const auto& p) { return "debian" + std::to_string(p.param); });
 
 }  // namespace
 }  // namespace distill::distroless
