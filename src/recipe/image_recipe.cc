@@ -77,16 +77,19 @@ class Checker {
     if (!map.IsMap()) return Error(map, what + " must be a mapping of key: value");
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& key_node = it->first;
+      // Copies: yaml-cpp's iterator hands out a temporary pair, so a
+      // reference to `it->first` would dangle past this statement.
+      const YAML::Node key_node = it->first;
+      const YAML::Node value_node = it->second;
       if (!key_node.IsScalar()) return Error(key_node, what + ": keys must be strings");
-      const std::string& key = key_node.Scalar();
+      const std::string key = key_node.Scalar();
       if (!known.count(key)) {
         std::string list;
         for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
         return Error(key_node, "unknown key \"" + key + "\" in " + what + " (known: " + list + ")");
       }
       if (!seen.insert(key).second) return Error(key_node, "\"" + key + "\" is given twice");
-      DISTILL_RETURN_IF_ERROR(each(key, it->second));
+      DISTILL_RETURN_IF_ERROR(each(key, value_node));
     }
     return Status::Ok();
   }
