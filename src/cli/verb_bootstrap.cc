@@ -59,7 +59,7 @@ Status RunBootstrap(const Context& ctx, const BootstrapArgs& args) {
 }  // namespace
 
 void RegisterBootstrapVerb(CLI::App& app, Context& ctx) {
-  auto* args = new BootstrapArgs;  // lives as long as the process; CLI11 binds by pointer
+  auto args = std::make_shared<BootstrapArgs>();  // CLI11 binds by reference; the callback owns it
   auto* verb = app.add_subcommand(
       "bootstrap",
       "Make a Debian base image (debian, python, golang) from the Debian archive, as root");

@@ -34,7 +34,7 @@ bool ReadSource(const std::string& path, std::string* data, std::string* error) 
 void RegisterDebugParse(CLI::App& debug, Context& ctx) {
   auto* verb = debug.add_subcommand(
       "parse", "Parse a Dockerfile and print its syntax tree (the reference parser's dump)");
-  auto* file = new std::string;  // lives as long as the process; CLI11 binds by pointer
+  auto file = std::make_shared<std::string>();  // CLI11 binds by reference; the callback owns it
   verb->add_option("FILE", *file, "the Dockerfile, or - for standard input")->required();
   SetExamples(verb,
               "  distill debug parse Dockerfile\n"

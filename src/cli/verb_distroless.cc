@@ -46,7 +46,7 @@ void RegisterBuild(CLI::App* parent, Context& ctx) {
     std::string mirror;
     std::vector<std::string> tags;
   };
-  auto* args = new Args;  // lives as long as the process; CLI11 binds by pointer
+  auto args = std::make_shared<Args>();  // CLI11 binds by reference; the callback owns it
   auto* verb = parent->add_subcommand(
       "build", "Build a distroless base image (static, base-nossl, base, cc, python3)");
   verb->add_option("FLAVOUR", args->flavour, "static, base-nossl, base, cc or python3")->required();

@@ -34,7 +34,7 @@ void RegisterImageRecipeVerbs(CLI::App& app, Context& ctx) {
     std::vector<std::string> tags;
     std::string mirror;
   };
-  auto* args = new Args;  // lives as long as the process; CLI11 binds by pointer
+  auto args = std::make_shared<Args>();  // CLI11 binds by reference; the callback owns it
   auto* build = image->add_subcommand(
       "build", "Build the image a recipe file (YAML, \"version: 1\") describes");
   build

@@ -84,7 +84,7 @@ int RunLint(const LintFlags& flags) {
 void RegisterLintVerb(CLI::App& app, Context& ctx) {
   auto* verb = app.add_subcommand(
       "lint", "Check a Dockerfile for mistakes, bloat and insecure habits (no build)");
-  auto* flags = new LintFlags;  // lives as long as the process; CLI11 binds by pointer
+  auto flags = std::make_shared<LintFlags>();  // CLI11 binds by reference; the callback owns it
   verb->add_option("-f,--file", flags->file, "the Dockerfile, or - for standard input")
       ->capture_default_str();
   verb->add_option("--target", flags->target, "the stage that is the result (default: the last)");

@@ -65,7 +65,7 @@ void RegisterPull(CLI::App& app, Context& ctx) {
     std::string platform;
     bool quiet = false;
   };
-  auto* args = new Args;  // lives as long as the process; CLI11 binds by pointer
+  auto args = std::make_shared<Args>();  // CLI11 binds by reference; the callback owns it
   auto* verb = app.add_subcommand("pull", "Pull an image from a registry into the store");
   verb->add_option("REF", args->ref, "image reference: NAME[:TAG] or NAME@DIGEST")->required();
   verb->add_option("--platform", args->platform,
@@ -102,7 +102,7 @@ void RegisterPush(CLI::App& app, Context& ctx) {
     std::string dest;
     bool quiet = false;
   };
-  auto* args = new Args;
+  auto args = std::make_shared<Args>();  // CLI11 binds by reference; the callback owns it
   auto* verb = app.add_subcommand("push", "Push an image from the store to a registry");
   verb->add_option("IMAGE", args->image, "the image in the store (name or ID)")->required();
   verb->add_option("DEST", args->dest,
@@ -156,7 +156,7 @@ void RegisterLogin(CLI::App& app, Context& ctx) {
     std::string password;
     bool password_stdin = false;
   };
-  auto* args = new Args;
+  auto args = std::make_shared<Args>();  // CLI11 binds by reference; the callback owns it
   auto* verb =
       app.add_subcommand("login",
                          "Log in to a registry: check the credentials and store them (0600) in "
@@ -195,7 +195,8 @@ void RegisterLogin(CLI::App& app, Context& ctx) {
 }
 
 void RegisterLogout(CLI::App& app, Context& ctx) {
-  auto* host_arg = new std::string;
+  auto host_arg =
+      std::make_shared<std::string>();  // CLI11 binds by reference; the callback owns it
   auto* verb = app.add_subcommand("logout", "Remove the stored credentials for a registry");
   verb->add_option("HOST", *host_arg, "the registry (default docker.io)");
   SetExamples(verb, "  distill logout localhost:5000");

@@ -21,7 +21,7 @@ void RegisterSave(CLI::App& app, Context& ctx) {
     std::string format = "docker-archive";
     std::vector<std::string> images;
   };
-  auto* args = new Args;  // lives as long as the process; CLI11 binds by pointer
+  auto args = std::make_shared<Args>();  // CLI11 binds by reference; the callback owns it
   auto* verb = app.add_subcommand(
       "save", "Save images to a tar archive: docker-archive (docker/podman load) or oci-archive");
   verb->add_option("-o,--output", args->output, "the archive to write (replaced atomically)")
@@ -45,7 +45,7 @@ void RegisterLoad(CLI::App& app, Context& ctx) {
     std::string input;
     std::string name;
   };
-  auto* args = new Args;
+  auto args = std::make_shared<Args>();  // CLI11 binds by reference; the callback owns it
   auto* verb = app.add_subcommand(
       "load",
       "Load images from a docker-archive, an oci-archive (optionally compressed) or an OCI "
@@ -75,7 +75,7 @@ void RegisterExport(CLI::App& app, Context& ctx) {
     std::string dir;
     std::string image;
   };
-  auto* args = new Args;
+  auto args = std::make_shared<Args>();  // CLI11 binds by reference; the callback owns it
   auto* verb = app.add_subcommand(
       "export", "Export an image into an OCI image layout directory (umoci, skopeo oci:DIR:TAG)");
   verb->add_option("--oci-layout", args->dir, "layout directory (created or added to)")->required();
@@ -97,7 +97,7 @@ void RegisterImport(CLI::App& app, Context& ctx) {
     std::vector<std::string> changes;
     std::string message;
   };
-  auto* args = new Args;
+  auto args = std::make_shared<Args>();  // CLI11 binds by reference; the callback owns it
   auto* verb = app.add_subcommand(
       "import", "Create a one-layer image from a root filesystem tarball (as docker import)");
   verb->add_option("FILE", args->file, "rootfs tar (.tar, .tar.gz, .tar.zst, .tar.xz) or -")
