@@ -19,14 +19,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
-#include <thread>
 
 #include "exec/capabilities.h"
 #include "exec/cgroups.h"
 #include "exec/etc_files.h"
 #include "exec/pty.h"
 #include "exec/sandbox_setup.h"
-#include "exec/seccomp_profile.h"
 #include "exec/setup_channel.h"
 #include "exec/unique_fd.h"
 
@@ -124,21 +122,6 @@ void Drain(UniqueFd* fd, std::string* out) {
   }
 }
 
-// Sends the program as a u32 size and the bytes; never raises SIGPIPE (the
-// sandbox may have died already).
-void SendSeccompProgram(int fd, const std::string& program) {
-  uint32_t size = static_cast<uint32_t>(program.size());
-  std::string message(reinterpret_cast<const char*>(&size), sizeof(size));
-  message += program;
-  std::string_view rest = message;
-  while (!rest.empty()) {
-    ssize_t n = send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    rest.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
 }  // namespace
 
 Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options) {
@@ -147,25 +130,6 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
   std::vector<std::string> ignored_warnings;
   std::vector<std::string>* warnings =
       options.warnings != nullptr ? options.warnings : &ignored_warnings;
-
-  // libseccomp's compile costs about as much as all of the sandbox's mounts:
-  // it runs on a thread of its own meanwhile (started after the fork: a
-  // thread holding a lock, even a static's init guard, at fork time would
-  // leave it held forever in the child), and the program reaches pid 1 over
-  // a socket, read right before exec (jthread: joined on every path).
-  std::string seccomp_program;
-  Status seccomp_status;
-  const uint64_t seccomp_caps = CapabilityMask(DockerDefaultCapabilities());
-  auto compile_seccomp = [&seccomp_program, &seccomp_status, seccomp_caps] {
-    Result<SeccompFilter> filter = BuildDefaultSeccompFilter(seccomp_caps);
-    Result<std::string> program =
-        filter.ok() ? filter->ExportProgram() : Result<std::string>(filter.status());
-    if (program.ok()) {
-      seccomp_program = std::move(*program);
-    } else {
-      seccomp_status = program.status();
-    }
-  };
 
   DISTILL_ASSIGN_OR_RETURN(EtcFiles etc, EtcFiles::Create(spec.hostname, spec.network));
 
@@ -202,16 +166,6 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
   DISTILL_ASSIGN_OR_RETURN(Pipe go_pipe, MakePipe());
   ctx.status_fd = status_pipe.write.get();
   ctx.go_fd = go_pipe.read.get();
-  UniqueFd seccomp_write, seccomp_read;
-  {
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-      return Status::FromErrno("socketpair for the seccomp filter", errno);
-    }
-    seccomp_write.Reset(sv[0]);
-    seccomp_read.Reset(sv[1]);
-    ctx.seccomp_fd = seccomp_read.get();
-  }
   UniqueFd terminal_read, terminal_write;
   if (spec.terminal) {
     int sv[2];
@@ -228,12 +182,10 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
   pid_t helper = fork();
   if (helper < 0) return Status::FromErrno("fork sandbox helper", errno);
   if (helper == 0) RunHelper(ctx, flags);
-  std::jthread compiler(compile_seccomp);
 
   status_pipe.write.Reset();
   go_pipe.read.Reset();
   terminal_write.Reset();
-  seccomp_read.Reset();
   for (UniqueFd& w : capture_write) w.Reset();
   auto reap_helper = [&]() -> int {
     int st = 0;
@@ -273,11 +225,6 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
   }
   go_pipe.write.Reset();
   if (options.on_started) options.on_started(init_pid);
-  compiler.join();
-  // On a failure the socket closes empty: the sandbox reports that it got no
-  // filter, and the compile error below is what Run returns.
-  if (seccomp_status.ok()) SendSeccompProgram(seccomp_write.get(), seccomp_program);
-  seccomp_write.Reset();
 
   // 3. Wait: setup errors, captured output, cancellation, the helper's exit.
   std::optional<Status> setup_error;
@@ -345,7 +292,6 @@ Result<ExitStatus> Run(const ProcessSpec& input_spec, const RunOptions& options)
     wait_status = reap_helper();
   }
 
-  if (!seccomp_status.ok()) return seccomp_status.Prefixed("sandbox");
   if (setup_error) return *setup_error;
   if (cancelled) return Status(Status::Code::kCancelled, "run cancelled: the sandbox was killed");
   ExitStatus result;

@@ -19,6 +19,7 @@
 #include <cstring>
 
 #include "exec/capabilities.h"
+#include "exec/default_seccomp_program.h"
 #include "exec/in_root.h"
 #include "exec/pty.h"
 #include "exec/seccomp_profile.h"
@@ -351,7 +352,7 @@ Status RemountRootReadonly() {
 // program) while this process stays pid 1: it reaps every child the
 // namespace hands it, forwards every catchable signal to the program and
 // exits with the program's status. Only returns in the child.
-void BecomeInitOfForkedChild(int status_fd, const std::string& seccomp_program) {
+void BecomeInitOfForkedChild(int status_fd, std::string_view seccomp_program) {
   sigset_t all, none;
   sigfillset(&all);
   sigemptyset(&none);
@@ -387,31 +388,6 @@ void BecomeInitOfForkedChild(int status_fd, const std::string& seccomp_program) 
       _exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
     }
   }
-}
-
-// The seccomp program distill compiled while this process set up the
-// sandbox (see Run): a u32 size, then the bytes.
-Result<std::string> ReceiveSeccompProgram(int fd) {
-  auto read_exactly = [fd](void* data, size_t size) {
-    char* p = static_cast<char*>(data);
-    while (size > 0) {
-      ssize_t n = read(fd, p, size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      p += n;
-      size -= static_cast<size_t>(n);
-    }
-    return true;
-  };
-  uint32_t size = 0;
-  std::string program;
-  if (read_exactly(&size, sizeof(size)) && size <= (1u << 20)) {
-    program.resize(size);
-    if (!read_exactly(program.data(), size)) program.clear();
-  }
-  close(fd);
-  if (program.empty()) return Status::Error("sandbox: distill sent no seccomp filter");
-  return program;
 }
 
 // `run -t`: a pty from the container's own devpts (so that `tty` names a
@@ -467,7 +443,7 @@ Status SetupAndExec(const SandboxChildContext& ctx) {
   DISTILL_RETURN_IF_ERROR(ChangeDirectory(spec.cwd));
   DISTILL_RETURN_IF_ERROR(SetNoNewPrivileges());
   DISTILL_ASSIGN_OR_RETURN(std::string program, FindExecutable(spec));
-  DISTILL_ASSIGN_OR_RETURN(std::string seccomp_program, ReceiveSeccompProgram(ctx.seccomp_fd));
+  const std::string_view seccomp_program = DefaultSeccompProgram();
   std::vector<char*> argv, envp;
   for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

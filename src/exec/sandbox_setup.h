@@ -19,7 +19,6 @@ struct SandboxChildContext {
   int status_fd = -1;           // CLOEXEC write end of the setup channel
   int go_fd = -1;               // read end: one byte once the cgroup is set
   int terminal_fd = -1;         // spec->terminal: unix socket the pty master is sent over
-  int seccomp_fd = -1;          // unix socket: the seccomp BPF program (u32 size, bytes)
 };
 
 // Never returns: execs the program, or reports the failing step over

@@ -16,6 +16,7 @@
 
 #include "exec/capabilities.h"
 #include "exec/cgroups.h"
+#include "exec/default_seccomp_program.h"
 #include "exec/pty.h"
 #include "exec/seccomp_profile.h"
 #include "exec/unique_fd.h"
@@ -98,8 +99,8 @@ Status ConnectStdio(const ExecRequest& req, const winsize& size, int terminal_fd
   if (!s.ok()) fail(s);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(Status::FromErrno("no_new_privs", errno));
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  Result<exec::SeccompFilter> filter = exec::BuildDefaultSeccompFilter(exec::CapabilityMask(caps));
-  if (!filter.ok()) fail(filter.status());
+  Result<std::string> seccomp = exec::SeccompProgramFor(exec::CapabilityMask(caps));
+  if (!seccomp.ok()) fail(seccomp.status());
   std::vector<char*> argv, envp;
   for (const std::string& a : req.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -111,7 +112,7 @@ Status ConnectStdio(const ExecRequest& req, const winsize& size, int terminal_fd
   }
   s = ConnectStdio(req, size, terminal_fd);
   if (!s.ok()) fail(s);
-  s = filter->Load();
+  s = exec::LoadSeccompProgram(*seccomp);
   if (!s.ok()) fail(s);
   execvpe(argv[0], argv.data(), envp.data());
   int err = errno;
