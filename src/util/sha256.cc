@@ -1,35 +1,82 @@
 #include "util/sha256.h"
 
-#include <openssl/evp.h>
+#include <algorithm>
+#include <cstring>
 
-#include <cstdlib>
+#include "util/sha256_compress.h"
 
 namespace distill {
+namespace {
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) std::abort();
+using sha256_internal::CompressFn;
+
+// Chosen once: the SHA extensions where the CPU has them.
+CompressFn Compress() {
+  static const CompressFn fn = sha256_internal::HasShaExtensions()
+                                   ? &sha256_internal::CompressShaExtensions
+                                   : &sha256_internal::CompressPortable;
+  return fn;
 }
 
-Sha256::~Sha256() {
-  EVP_MD_CTX_free(ctx_);
+}  // namespace
+
+void Sha256::Reset() {
+  // FIPS 180-4, 5.3.3: the fractional parts of the square roots of the first
+  // eight primes.
+  static constexpr uint32_t kInitial[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                           0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::memcpy(state_, kInitial, sizeof(state_));
+  block_len_ = 0;
+  bytes_ = 0;
 }
 
 void Sha256::Update(const void* data, size_t len) {
-  EVP_DigestUpdate(ctx_, data, len);
+  const uint8_t* p = static_cast<const uint8_t*>(data);
   bytes_ += len;
+  if (block_len_ > 0) {
+    size_t take = std::min(len, sizeof(block_) - block_len_);
+    std::memcpy(block_ + block_len_, p, take);
+    block_len_ += take;
+    p += take;
+    len -= take;
+    if (block_len_ < sizeof(block_)) return;
+    Compress()(state_, block_, 1);
+    block_len_ = 0;
+  }
+  // Whole blocks straight from the caller's buffer.
+  if (size_t blocks = len / 64; blocks > 0) {
+    Compress()(state_, p, blocks);
+    p += blocks * 64;
+    len -= blocks * 64;
+  }
+  if (len > 0) {
+    std::memcpy(block_, p, len);
+    block_len_ = len;
+  }
+}
+
+std::array<uint8_t, 32> Sha256::Finish() {
+  // Padding (FIPS 180-4, 5.1.1): 0x80, zeros to 56 mod 64, the bit length.
+  const uint64_t bit_length = bytes_ * 8;
+  uint8_t pad[72] = {0x80};
+  size_t pad_len = (block_len_ < 56 ? 56 : 120) - block_len_;
+  for (int i = 0; i < 8; ++i) pad[pad_len + i] = static_cast<uint8_t>(bit_length >> (56 - 8 * i));
+  Update(pad, pad_len + 8);
+  std::array<uint8_t, 32> digest;
+  for (int i = 0; i < 8; ++i) {
+    for (int j = 0; j < 4; ++j) digest[4 * i + j] = static_cast<uint8_t>(state_[i] >> (24 - 8 * j));
+  }
+  Reset();
+  return digest;
 }
 
 std::string Sha256::FinishHex() {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_DigestFinal_ex(ctx_, md, &n);
-  EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr);
-  bytes_ = 0;
   static const char kHex[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (unsigned i = 0; i < n; ++i) {
-    out[2 * i] = kHex[md[i] >> 4];
-    out[2 * i + 1] = kHex[md[i] & 15];
+  std::array<uint8_t, 32> digest = Finish();
+  std::string out(64, '0');
+  for (size_t i = 0; i < digest.size(); ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 15];
   }
   return out;
 }
