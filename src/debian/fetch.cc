@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "util/curl_transfer.h"
 #include "util/file_system.h"
 #include "util/sha256.h"
 
@@ -49,45 +50,26 @@ size_t WriteBody(char* data, size_t size, size_t nmemb, void* user) {
 
 class CurlHttpClient : public HttpClient {
  public:
-  explicit CurlHttpClient(CurlOptions options) : options_(std::move(options)) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  }
+  explicit CurlHttpClient(CurlOptions options) : options_(std::move(options)) {}
 
   Result<HttpHead> Get(const std::string& url, uint64_t offset,
                        const std::function<Writer*(const HttpHead&)>& on_head) override {
-    CURL* curl = curl_easy_init();
-    if (curl == nullptr) return Status::Error("curl_easy_init failed");
+    DISTILL_ASSIGN_OR_RETURN(CurlTransfer transfer, CurlTransfer::Start(url, options_));
+    CURL* curl = transfer.handle();
     Transfer t;
     t.curl = curl;
     t.on_head = &on_head;
-    char error[CURL_ERROR_SIZE] = {0};
     std::string range = std::to_string(offset) + "-";
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_seconds);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
     if (offset > 0) curl_easy_setopt(curl, CURLOPT_RANGE, range.c_str());
-    CURLcode rc = curl_easy_perform(curl);
-    if (!t.head_seen) {
-      long code = 0;
-      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-      t.head.status = code;
-    }
-    curl_easy_cleanup(curl);
+    CURLcode rc = transfer.Perform();
+    if (!t.head_seen) t.head.status = transfer.ResponseCode();
     if (!t.write_error.ok()) return t.write_error.Prefixed("GET " + url);
     if (rc == CURLE_FILE_COULDNT_READ_FILE) return HttpHead{404};  // file:// not found
-    if (rc != CURLE_OK) {
-      return Status(Status::Code::kUnavailable,
-                    "GET " + url + ": " + (error[0] != '\0' ? error : curl_easy_strerror(rc)));
-    }
+    if (rc != CURLE_OK) return transfer.Error(rc, "GET " + url);
     if (!t.head_seen) {  // an empty body: the writer was never asked for
       if (t.head.status == 0) t.head.status = 200;
       on_head(t.head);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "util/curl_transfer.h"
 #include "util/io.h"
 #include "util/status.h"
 
@@ -34,12 +35,8 @@ class HttpClient {
                                const std::function<Writer*(const HttpHead&)>& on_head) = 0;
 };
 
-struct CurlOptions {
-  long connect_timeout_seconds = 20;
-  // A transfer slower than 1 KiB/s for this long is aborted (and retried).
-  long stall_timeout_seconds = 60;
-  std::string user_agent = "distill";
-};
+// Timeouts and user agent of each transfer.
+using CurlOptions = CurlTransferOptions;
 
 // libcurl, one easy handle per request (http, https, file URLs; follows redirects).
 std::unique_ptr<HttpClient> NewCurlHttpClient(CurlOptions options = {});

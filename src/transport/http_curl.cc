@@ -9,6 +9,8 @@
 #include <mutex>
 #include <sstream>
 
+#include "util/curl_transfer.h"
+
 namespace distill::transport {
 namespace {
 
@@ -89,10 +91,7 @@ size_t OnRead(char* buf, size_t size, size_t n, void* user) {
 
 class CurlHttpClient : public HttpClient {
  public:
-  explicit CurlHttpClient(CurlHttpOptions options) : options_(std::move(options)) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  }
+  explicit CurlHttpClient(CurlHttpOptions options) : options_(std::move(options)) {}
 
   Result<HttpResponse> Send(const HttpRequest& request,
                             const std::function<Writer*(const HttpResponse&)>& on_head) override {
@@ -101,19 +100,11 @@ class CurlHttpClient : public HttpClient {
     if (request.open_body) {
       DISTILL_ASSIGN_OR_RETURN(t.body, request.open_body());
     }
-    CURL* curl = curl_easy_init();
-    if (curl == nullptr) return Status::Error("curl_easy_init failed");
+    DISTILL_ASSIGN_OR_RETURN(CurlTransfer transfer, CurlTransfer::Start(request.url, options_));
+    CURL* curl = transfer.handle();
     struct curl_slist* headers = nullptr;
     std::string ca_blob;
-    char error[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_seconds);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnBody);
@@ -159,16 +150,11 @@ class CurlHttpClient : public HttpClient {
     } else if (request.method != "GET") {
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
-    CURLcode rc = curl_easy_perform(curl);
+    CURLcode rc = transfer.Perform();
     curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
     if (!t.sink_error.ok()) return t.sink_error;
     if (!t.body_error.ok()) return t.body_error;
-    if (rc != CURLE_OK) {
-      return Status(Status::Code::kUnavailable,
-                    request.method + " " + request.url + ": " +
-                        (error[0] != '\0' ? error : curl_easy_strerror(rc)));
-    }
+    if (rc != CURLE_OK) return transfer.Error(rc, request.method + " " + request.url);
     FinishHead(&t);
     return std::move(t.response);
   }

@@ -7,14 +7,12 @@
 #include <string>
 
 #include "transport/http_client.h"
+#include "util/curl_transfer.h"
 
 namespace distill::transport {
 
-struct CurlHttpOptions {
-  long connect_timeout_seconds = 20;
-  // A transfer slower than 1 KiB/s for this long is aborted (and retried by the caller).
-  long stall_timeout_seconds = 60;
-  std::string user_agent = "distill";
+// Timeouts and user agent of each transfer, and:
+struct CurlHttpOptions : CurlTransferOptions {
   // The system CA bundle extra CAs are added to.
   std::string system_ca_file = "/etc/ssl/certs/ca-certificates.crt";
 };
