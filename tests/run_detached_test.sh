@@ -95,15 +95,18 @@ run curl -sf --max-time 2 "http://127.0.0.1:8080/index.html"
 # logic is the same; the private-namespace path is covered by TCP above).
 P=$(free_port)
 Q=$(free_port)
-python3 - "$Q" <<'PY' &
+rm -f "$TMP/udp-ready"
+python3 - "$Q" "$TMP/udp-ready" <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2], "w").close()  # bound: a datagram sent now is not lost
 s.settimeout(10)
 data, peer = s.recvfrom(100)
 s.sendto(data, peer)
 PY
 ECHO=$!
+for _ in $(seq 100); do [ -e "$TMP/udp-ready" ] && break; sleep 0.05; done
 "$DISTILL" run -d --name udp --network host -p "127.0.0.1:$P:$Q/udp" bb sleep 60 >/dev/null
 reply=$(python3 - "$P" <<'PY'
 import socket, sys
