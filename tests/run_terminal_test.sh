@@ -103,6 +103,12 @@ run sh -c "printf 'a\nb\nc\n' | \"$DISTILL\" run --rm -i bb wc -l"
 run sh -c "echo hello | \"$DISTILL\" run --rm bb cat"
 expect_rc 0 "without -i"
 [ -z "$OUT" ] && pass || fail "without -i stdin is not connected: $OUT"
+# -it with piped input is refused as Docker does (and creates nothing).
+before=$("$DISTILL" ps -a -q | wc -l)
+run sh -c "echo hello | \"$DISTILL\" run --rm -it bb cat"
+expect_rc 1 "-it with piped input"
+case "$ERR" in *"the input device is not a TTY"*) pass ;; *) fail "-it with piped input: $ERR" ;; esac
+[ "$("$DISTILL" ps -a -q | wc -l)" = "$before" ] && pass || fail "-it with piped input created a container"
 # -t alone: a pty for output (not a tty on our side).
 run "$DISTILL" run --rm -t bb sh -c 'tty; exit 4'
 expect_rc 4 "-t exit code"
@@ -124,6 +130,9 @@ run "$DISTILL" ps
 expect_out "dt" "-d -t shell keeps running"
 expect_out "di" "-d -i shell keeps running"
 
+run sh -c "echo id | \"$DISTILL\" exec -it dt sh"
+expect_rc 1 "exec -it with piped input"
+case "$ERR" in *"the input device is not a TTY"*) pass ;; *) fail "exec -it with piped input: $ERR" ;; esac
 # exec: -i, no stdin without it, -it with a pty of the container.
 run sh -c "echo hi | \"$DISTILL\" exec -i di cat"
 [ "$OUT" = "hi" ] && pass || fail "exec -i: $OUT $ERR"

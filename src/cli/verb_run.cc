@@ -31,6 +31,18 @@ Result<std::string> Root(const Context& ctx) {
   return store::DefaultStoreRoot(ctx.root);
 }
 
+// Docker's rule: an interactive session on a pty needs the caller's terminal
+// as its input; piped input takes -i alone (a pty would echo it back and
+// never see the end of it).
+Status CheckTerminalInput(bool interactive, bool tty) {
+  if (interactive && tty && !isatty(STDIN_FILENO)) {
+    return Status::Invalid(
+        "the input device is not a TTY: -it needs a terminal; to pipe input, "
+        "use -i without -t");
+  }
+  return Status::Ok();
+}
+
 void RegisterRun(CLI::App& app, Context& ctx) {
   struct Flags {
     runtime::RunRequest req;
@@ -92,6 +104,9 @@ void RegisterRun(CLI::App& app, Context& ctx) {
     }
     if (f->detach && req.auto_remove) {
       // Allowed, as in Docker: the monitor removes it when it exits.
+    }
+    if (!f->detach) {
+      if (Status s = CheckTerminalInput(req.interactive, req.tty); !s.ok()) return Fail(ctx, s);
     }
     Result<std::string> root = Root(ctx);
     if (!root.ok()) return Fail(ctx, root.status(), 125);
@@ -246,6 +261,7 @@ void RegisterExec(CLI::App& app, Context& ctx) {
     if (!req.argv.empty() && req.argv[0] == "--") req.argv.erase(req.argv.begin());
     if (*user) req.user = f->user;
     if (*workdir) req.workdir = f->workdir;
+    if (Status s = CheckTerminalInput(req.interactive, req.tty); !s.ok()) return Fail(ctx, s);
     Result<std::string> root = Root(ctx);
     if (!root.ok()) return Fail(ctx, root.status(), 125);
     Result<int> code = runtime::ExecInContainer(*root, f->container, req);
