@@ -19,6 +19,8 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 export DISTILL_ROOT="$TMP/store" HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/config"
 mkdir -p "$HOME"
 
@@ -37,22 +39,8 @@ peak() {
   printf '| %s | %d MB |\n' "$label" $((max / 1024))
 }
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$TMP/registry"
-cat >"$TMP/config.yml" <<YML
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $TMP/registry
-http:
-  addr: 127.0.0.1:$PORT
-YML
-docker-registry serve "$TMP/config.yml" >"$TMP/registry.log" 2>&1 &
-REG_PID=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/v2/" >/dev/null && break; sleep 0.1; done
-REF="127.0.0.1:$PORT/bench/big:1"
+start_registry "$TMP/registry"
+REF="$REG/bench/big:1"
 
 mkdir -p "$TMP/ctx"
 for f in a b c d; do head -c "${LAYER_MB}M" /dev/urandom >"$TMP/ctx/$f"; done

@@ -16,26 +16,13 @@ TMP=$(mktemp -d /var/tmp/distill-regbench-XXXXXX)
 REG_PID=
 cleanup() { [ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 export DISTILL_ROOT="$TMP/store" HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/config"
 mkdir -p "$HOME"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 DATA="$TMP/registry"
-mkdir -p "$DATA"
-cat >"$TMP/config.yml" <<YML
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $DATA
-http:
-  addr: 127.0.0.1:$PORT
-YML
-docker-registry serve "$TMP/config.yml" >"$TMP/registry.log" 2>&1 &
-REG_PID=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/v2/" >/dev/null && break; sleep 0.1; done
-REG="127.0.0.1:$PORT"
+start_registry "$DATA"
 
 # The image: FROM scratch, four COPY layers of incompressible data.
 mkdir -p "$TMP/ctx"
