@@ -2,6 +2,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -19,8 +20,10 @@
 namespace distill::cli {
 namespace {
 
-void LogToStderr(const std::string& line) {
-  std::cerr << line << "\n";
+// Progress lines of a transfer go to stderr, unless -q.
+std::function<void(const std::string&)> ProgressLog(bool quiet) {
+  if (quiet) return {};
+  return [](const std::string& line) { std::cerr << line << "\n"; };
 }
 
 // "docker.io", "localhost:5000": what login/logout take. A reference or URL is
@@ -84,9 +87,7 @@ void RegisterPull(CLI::App& app, Context& ctx) {
     }
     auto s = OpenStore(ctx);
     if (!Report(s.status(), ctx)) return;
-    auto pulled = transport::PullImageByName(
-        **s, args->ref, options,
-        args->quiet ? std::function<void(const std::string&)>() : LogToStderr);
+    auto pulled = transport::PullImageByName(**s, args->ref, options, ProgressLog(args->quiet));
     if (!Report(pulled.status(), ctx)) return;
     if (!args->quiet) {
       std::cerr << "Digest: " << pulled->top_digest.str() << "\n";
@@ -136,8 +137,7 @@ void RegisterPush(CLI::App& app, Context& ctx) {
     }
     auto s = OpenStore(ctx);
     if (!Report(s.status(), ctx)) return;
-    auto client = transport::NewDefaultRegistryClient(
-        args->quiet ? std::function<void(const std::string&)>() : LogToStderr);
+    auto client = transport::NewDefaultRegistryClient(ProgressLog(args->quiet));
     if (!Report(client.status(), ctx)) return;
     auto pushed = transport::PushImage(**s, *client->client, args->image, *dest);
     if (!Report(pushed.status(), ctx)) return;
@@ -181,7 +181,7 @@ void RegisterLogin(CLI::App& app, Context& ctx) {
       Report(Status::Invalid("give either -p or --password-stdin, not both"), ctx);
       return;
     }
-    auto client = transport::NewDefaultRegistryClient(LogToStderr);
+    auto client = transport::NewDefaultRegistryClient(ProgressLog(false));
     if (!Report(client.status(), ctx)) return;
     transport::Credentials creds{args->user, password, ""};
     // Checked with the registry first, from memory, so a typo is never stored.
