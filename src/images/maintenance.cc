@@ -6,6 +6,9 @@
 #include "images/humanize.h"
 #include "images/image_ref.h"
 #include "images/image_view.h"
+#include "snapshot/chain_id.h"
+#include "snapshot/snapshot_store.h"
+#include "store/image_store.h"
 
 namespace distill::images {
 
@@ -77,7 +80,30 @@ Result<PruneResult> PruneStore(store::Store& store) {
     sized.emplace_back(blob, size.ok() ? *size : 0);
   }
   PruneResult result;
-  DISTILL_ASSIGN_OR_RETURN(result.report, store.Prune(/*wait=*/false));
+  auto collect_snapshots = [&]() -> Status {
+    DISTILL_ASSIGN_OR_RETURN(auto snapshots, snapshot::SnapshotStore::Open(&store));
+    std::set<oci::Digest> keep;
+    DISTILL_ASSIGN_OR_RETURN(auto manifests, store.metadata().ListManifests());
+    for (const oci::Digest& manifest : manifests) {
+      // An index is skipped: its images are manifests of their own here.
+      Result<store::StoredImage> image = store::ReadImageByDigest(store, manifest, manifest.str());
+      if (!image.ok()) continue;
+      for (const oci::Digest& chain : snapshot::ChainIds(image->config.rootfs.diff_ids)) {
+        keep.insert(chain);
+      }
+    }
+    std::set<oci::Digest> cached_layers;
+    DISTILL_ASSIGN_OR_RETURN(auto diff_ids, store.metadata().CacheRecordDiffIds());
+    for (const std::string& text : diff_ids) {
+      Result<oci::Digest> d = oci::Digest::Parse(text);
+      if (d.ok()) cached_layers.insert(*d);
+    }
+    DISTILL_ASSIGN_OR_RETURN(
+        result.snapshots_removed,
+        snapshots->RemoveUnreferenced(keep, cached_layers, &result.snapshot_bytes_freed));
+    return Status::Ok();
+  };
+  DISTILL_ASSIGN_OR_RETURN(result.report, store.Prune(/*wait=*/false, collect_snapshots));
   DISTILL_ASSIGN_OR_RETURN(auto after, store.blobs().List());
   std::set<oci::Digest> remaining(after.begin(), after.end());
   for (auto& [blob, size] : sized) {
@@ -104,7 +130,11 @@ std::string FormatPrune(const PruneResult& result) {
   if (r.leases_expired > 0) {
     out += "Expired " + std::to_string(r.leases_expired) + " lease(s)\n";
   }
-  out += "Total reclaimed space: " + HumanSize(r.bytes_freed) + "\n";
+  if (result.snapshots_removed > 0) {
+    out += "Removed " + std::to_string(result.snapshots_removed) + " unpacked layer snapshot(s) (" +
+           HumanSize(result.snapshot_bytes_freed) + ")\n";
+  }
+  out += "Total reclaimed space: " + HumanSize(r.bytes_freed + result.snapshot_bytes_freed) + "\n";
   return out;
 }
 

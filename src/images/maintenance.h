@@ -30,11 +30,15 @@ Result<std::vector<std::string>> RemoveImage(store::Store& store, std::string_vi
 struct PruneResult {
   store::PruneReport report;
   std::vector<std::pair<oci::Digest, uint64_t>> removed;  // blob and its size, sorted
+  int snapshots_removed = 0;                              // unpacked layer chains
+  uint64_t snapshot_bytes_freed = 0;
 };
 
 // Store::Prune, plus which blobs went: the blobs present before and gone after.
 // Only GC deletes blobs and it runs alone (store.h), so that difference is
-// exactly what this prune removed.
+// exactly what this prune removed. Under the same exclusive lock, unpacked
+// snapshots go unless an image left in the store stands on them or a build
+// cache record made their layer.
 Result<PruneResult> PruneStore(store::Store& store);
 
 // "Deleted: sha256:… (1.23kB)" per blob, temp files and expired leases when

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +27,19 @@
 namespace distill::snapshot {
 
 namespace {
+
+// Bytes the files under `dir` occupy on disk (allocated blocks; hard links
+// counted once per name: an overcount for the rare layer that has them).
+uint64_t DiskUsage(const std::string& dir) {
+  static thread_local uint64_t total;
+  total = 0;
+  auto add = [](const char*, const struct stat* st, int, struct FTW*) {
+    total += static_cast<uint64_t>(st->st_blocks) * 512;
+    return 0;
+  };
+  nftw(dir.c_str(), add, 32, FTW_PHYS | FTW_MOUNT);
+  return total;
+}
 
 constexpr const char* kEmptyLower = "empty";
 
@@ -316,12 +330,25 @@ Result<CommittedLayer> SnapshotStore::Commit(ActiveSnapshot&& active_in,
   return result;
 }
 
-Result<int> SnapshotStore::RemoveUnreferenced(const std::set<oci::Digest>& keep) {
+Result<int> SnapshotStore::RemoveUnreferenced(const std::set<oci::Digest>& keep,
+                                              const std::set<oci::Digest>& keep_layers,
+                                              uint64_t* bytes_freed) {
   DISTILL_ASSIGN_OR_RETURN(auto records, records_.List());
   std::map<oci::Digest, oci::Digest> parent_of;
   for (const auto& r : records) parent_of[r.chain_id] = r.parent;
+  std::set<oci::Digest> roots = keep;
+  // A record names its chain and parent, not its layer: a chain is one of
+  // keep_layers' when it is its parent's chain with that layer on top.
+  for (const auto& r : records) {
+    for (const auto& diff_id : keep_layers) {
+      if (ChainIdOf(r.parent, diff_id) == r.chain_id) {
+        roots.insert(r.chain_id);
+        break;
+      }
+    }
+  }
   std::set<oci::Digest> kept;
-  for (const auto& k : keep) {
+  for (const auto& k : roots) {
     for (oci::Digest cur = k; !cur.empty() && kept.insert(cur).second;) {
       auto it = parent_of.find(cur);
       if (it == parent_of.end()) break;
@@ -338,6 +365,7 @@ Result<int> SnapshotStore::RemoveUnreferenced(const std::set<oci::Digest>& keep)
     std::string dir = DirOf(r.dir_id);
     if (r.dir_id > 0 && IsDir(dir)) {
       DISTILL_RETURN_IF_ERROR(UnmountAllUnder(dir));
+      if (bytes_freed != nullptr) *bytes_freed += DiskUsage(dir);
       if (rename(dir.c_str(), (*trash / "old").c_str()) != 0) {
         return Status::FromErrno("remove snapshot " + r.chain_id.str() + ": rename " + dir, errno);
       }

@@ -132,10 +132,15 @@ class SnapshotStore {
   Result<std::vector<std::string>> LowerDirs(const oci::Digest& chain);
   bool HasChain(const oci::Digest& chain);
 
-  // Removes every snapshot that is neither in `keep` nor an ancestor of one.
-  // Must not run while another process uses a snapshot it removes (run it
-  // under the store's exclusive GC lock). Returns how many were removed.
-  Result<int> RemoveUnreferenced(const std::set<oci::Digest>& keep);
+  // Removes every snapshot that is neither in `keep` nor an ancestor of one,
+  // nor a layer whose diff ID is in `keep_layers` (the build cache's layers:
+  // kept with their ancestors, so a partly cached rebuild mounts them without
+  // unpacking). Must not run while another process uses a snapshot it removes
+  // (run it under the store's exclusive GC lock). Returns how many were removed;
+  // `bytes_freed`, when given, gets the disk space their files took.
+  Result<int> RemoveUnreferenced(const std::set<oci::Digest>& keep,
+                                 const std::set<oci::Digest>& keep_layers = {},
+                                 uint64_t* bytes_freed = nullptr);
 
   // Removes what killed processes left: abandoned tmp/ directories (unmounting
   // what is mounted in them) and unrecorded snapshot directories. Safe while

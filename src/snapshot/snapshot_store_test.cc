@@ -500,6 +500,32 @@ TEST_F(SnapshotStoreTest, RecoveryReportCounts) {
   EXPECT_EQ(report->unrecorded_dirs_removed, 1);
 }
 
+TEST_F(SnapshotStoreTest, RemoveUnreferencedKeepsCachedLayersWithTheirAncestors) {
+  auto l0 = PutLayer({File("base", "b")});
+  auto l1 = PutLayer({File("one", std::string(100000, '1'))});
+  auto l2 = PutLayer({File("two", "2")});
+  auto a = snapshots_->EnsureUnpacked({l0, l1});
+  auto b = snapshots_->EnsureUnpacked({l0, l2});
+  ASSERT_TRUE(a.ok() && b.ok());
+  // Nothing named by chain; l2 is a cached layer: its chain (l0+l2) and l0
+  // stay, l0+l1 goes with the space its file took.
+  uint64_t freed = 0;
+  auto removed = snapshots_->RemoveUnreferenced({}, {l2.diff_id}, &freed);
+  ASSERT_TRUE(removed.ok()) << removed.status().message();
+  EXPECT_EQ(*removed, 1);
+  EXPECT_FALSE(snapshots_->HasChain(*a));
+  EXPECT_TRUE(snapshots_->HasChain(*b));
+  EXPECT_TRUE(snapshots_->HasChain(l0.diff_id));
+  EXPECT_GE(freed, 100000u);
+  // A layer matched only on top of another parent does not keep this chain:
+  // l1 cached keeps nothing once l0+l1 is gone, and l0 is kept as a layer.
+  removed = snapshots_->RemoveUnreferenced({}, {l0.diff_id});
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1);  // l0+l2
+  EXPECT_TRUE(snapshots_->HasChain(l0.diff_id));
+  EXPECT_FALSE(snapshots_->HasChain(*b));
+}
+
 TEST_F(SnapshotStoreTest, RemoveUnreferencedKeepsAncestorsOfKeptChains) {
   auto l0 = PutLayer({File("base", "b")});
   auto l1 = PutLayer({File("one", "1")});

@@ -341,6 +341,18 @@ Result<int> MetadataDb::DeleteCacheRecords() {
   return db_->changes();
 }
 
+Result<std::vector<std::string>> MetadataDb::CacheRecordDiffIds() {
+  DISTILL_ASSIGN_OR_RETURN(
+      auto q,
+      db_->Prepare("SELECT DISTINCT diff_id FROM cache_records WHERE diff_id != '' ORDER BY 1"));
+  std::vector<std::string> out;
+  for (;;) {
+    DISTILL_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) return out;
+    out.push_back(q->ColumnText(0));
+  }
+}
+
 Result<std::vector<std::string>> MetadataDb::ReachableDigests(int64_t now_unix) {
   // UNION (not UNION ALL) drops rows already seen, so cycles terminate.
   DISTILL_ASSIGN_OR_RETURN(auto q, db_->Prepare(R"sql(

@@ -95,6 +95,9 @@ class MetadataDb {
   Result<std::optional<CacheRecordRow>> GetCacheRecord(const std::string& key);
   // Drops the whole build cache (`prune --all`); returns how many records went.
   Result<int> DeleteCacheRecords();
+  // The diff IDs of the layers cache records hold (their unpacked snapshots
+  // are kept by prune), without duplicates.
+  Result<std::vector<std::string>> CacheRecordDiffIds();
 
   // --- GC --------------------------------------------------------------------------
   // Digests reachable from a GC root (tag, unexpired lease, cache record) through

@@ -205,7 +205,7 @@ Status Store::WithExclusiveLock(bool wait, const std::function<Status()>& fn) {
   return st;
 }
 
-Result<PruneReport> Store::Prune(bool wait) {
+Result<PruneReport> Store::Prune(bool wait, const std::function<Status()>& then) {
   PruneReport report;
   auto collect = [&]() -> Status {
     int64_t now = Now();
@@ -222,7 +222,7 @@ Result<PruneReport> Store::Prune(bool wait) {
       ++report.blobs_removed;
       if (size.ok()) report.bytes_freed += *size;
     }
-    return Status::Ok();
+    return then ? then() : Status::Ok();
   };
   DISTILL_RETURN_IF_ERROR(WithExclusiveLock(wait, collect));
   return report;

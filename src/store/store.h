@@ -119,7 +119,9 @@ class Store {
   // --- maintenance -----------------------------------------------------------------
   // Removes temp files, expired leases, and every blob not reachable from a tag, an
   // unexpired lease or a cache record. See the locking notes above for `wait`.
-  Result<PruneReport> Prune(bool wait = true);
+  // `then`, when given, runs after that while the exclusive lock is still held:
+  // for collecting what lives beside the store (unpacked snapshots).
+  Result<PruneReport> Prune(bool wait = true, const std::function<Status()>& then = nullptr);
   // Verifies every blob's content against its digest, and every reference (tag ->
   // manifest -> blobs). With repair: deletes corrupt and stray blobs, removes tags
   // that can no longer be served and forgets broken manifests (takes the GC lock).
