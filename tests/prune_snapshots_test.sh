@@ -2,7 +2,8 @@
 # prune and unpacked layers: the snapshots of an image that was removed go
 # (with the space they took reported), those of images still in the store and
 # of layers the build cache holds stay, `prune -a` (cache dropped) takes the
-# latter too, and a rebuild after that unpacks what it needs again.
+# latter too, a rebuild after that unpacks what it needs again, and a
+# detached container neither blocks prune nor loses its layers to it.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/run_lib.sh"
 
@@ -61,5 +62,29 @@ run "$DISTILL" build -q -t built "$TMP/ctx"
 expect_rc 0 "rebuild after prune -a"
 run sh -c "\"$DISTILL\" run --rm built | wc -c"
 [ "$OUT" = "2000000" ] && pass || fail "rebuilt image: $OUT $ERR"
+# A detached container does not stop prune, and keeps its root filesystem's
+# layers unpacked even when its image is removed meanwhile.
+mkdir -p "$TMP/held/bin"
+cp /bin/busybox "$TMP/held/bin/busybox"
+for a in sleep cat; do ln -s busybox "$TMP/held/bin/$a"; done
+head -c 1000000 /dev/urandom >"$TMP/held/payload"
+tar -C "$TMP/held" -cf "$TMP/held.tar" .
+"$DISTILL" import "$TMP/held.tar" held >/dev/null
+run "$DISTILL" run -d --name holder held sleep 60
+expect_rc 0 "run -d holder"
+with_holder=$(snapshot_count)
+run "$DISTILL" rmi -f held
+expect_rc 0 "rmi -f the running container's image"
+run "$DISTILL" prune -f
+expect_rc 0 "prune while a detached container runs"
+[ "$(snapshot_count)" -eq "$with_holder" ] && pass || fail "prune removed a running container's layers: $OUT"
+run sh -c "\"$DISTILL\" exec holder cat /payload | wc -c"
+[ "$OUT" = "1000000" ] && pass || fail "the container's files after prune: $OUT $ERR"
+run "$DISTILL" rm -f holder
+expect_rc 0 "rm -f holder"
+run "$DISTILL" prune -f
+expect_rc 0 "prune after the container is gone"
+[ "$(snapshot_count)" -eq $((with_holder - 1)) ] && pass || fail "the gone container's layers stayed: $OUT"
+
 no_mounts "after the prunes"
 finish

@@ -258,7 +258,11 @@ void RegisterPrune(CLI::App& app, Context& ctx) {
         DISTILL_ASSIGN_OR_RETURN(int dropped, store.metadata().DeleteCacheRecords());
         std::cout << "Dropped " << dropped << " build cache records\n";
       }
-      DISTILL_ASSIGN_OR_RETURN(auto result, images::PruneStore(store));
+      // Detached containers do not hold the store open while they run: their
+      // root filesystems' chains are read under prune's lock and kept.
+      DISTILL_ASSIGN_OR_RETURN(auto result, images::PruneStore(store, [&store] {
+                                 return runtime::RootfsChainsInUse(store.root());
+                               }));
       std::cout << images::FormatPrune(result);
       return Status::Ok();
     });

@@ -72,7 +72,8 @@ Result<std::vector<std::string>> RemoveImage(store::Store& store, std::string_vi
   return lines;
 }
 
-Result<PruneResult> PruneStore(store::Store& store) {
+Result<PruneResult> PruneStore(
+    store::Store& store, const std::function<Result<std::vector<std::string>>()>& chains_in_use) {
   DISTILL_ASSIGN_OR_RETURN(auto before, store.blobs().List());
   std::vector<std::pair<oci::Digest, uint64_t>> sized;
   for (const auto& blob : before) {
@@ -89,6 +90,13 @@ Result<PruneResult> PruneStore(store::Store& store) {
       Result<store::StoredImage> image = store::ReadImageByDigest(store, manifest, manifest.str());
       if (!image.ok()) continue;
       for (const oci::Digest& chain : snapshot::ChainIds(image->config.rootfs.diff_ids)) {
+        keep.insert(chain);
+      }
+    }
+    if (chains_in_use) {
+      DISTILL_ASSIGN_OR_RETURN(std::vector<std::string> in_use, chains_in_use());
+      for (const std::string& text : in_use) {
+        DISTILL_ASSIGN_OR_RETURN(oci::Digest chain, oci::Digest::Parse(text));
         keep.insert(chain);
       }
     }

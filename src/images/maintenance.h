@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,7 +40,11 @@ struct PruneResult {
 // exactly what this prune removed. Under the same exclusive lock, unpacked
 // snapshots go unless an image left in the store stands on them or a build
 // cache record made their layer.
-Result<PruneResult> PruneStore(store::Store& store);
+// `chains_in_use`, when given, names more chains to keep (running
+// containers' root filesystems); it is called while the lock is held.
+Result<PruneResult> PruneStore(
+    store::Store& store,
+    const std::function<Result<std::vector<std::string>>()>& chains_in_use = nullptr);
 
 // "Deleted: sha256:… (1.23kB)" per blob, temp files and expired leases when
 // any, then "Total reclaimed space: 12.3MB".

@@ -132,7 +132,8 @@ std::string StateToJson(const ContainerState& s) {
             {"monitor_pid", s.monitor_pid},       {"pid", s.pid},
             {"pid_start_time", s.pid_start_time}, {"exit_code", s.exit_code},
             {"started_ms", s.started_ms},         {"finished_ms", s.finished_ms},
-            {"ports", PortsToJson(s.ports)},      {"error", s.error}};
+            {"ports", PortsToJson(s.ports)},      {"error", s.error},
+            {"rootfs_chain", s.rootfs_chain}};
   return j.dump(2) + "\n";
 }
 
@@ -158,6 +159,7 @@ Result<ContainerState> StateFromJson(std::string_view text, std::string_view sou
     s.finished_ms = j.at("finished_ms").get<int64_t>();
     s.ports = PortsFromJson(j.at("ports"));
     s.error = j.at("error").get<std::string>();
+    s.rootfs_chain = j.value("rootfs_chain", "");  // absent in states written before it
     return s;
   } catch (const json::exception& e) {
     return Status::Corrupt(std::string(source) + ": " + e.what());

@@ -55,6 +55,10 @@ struct ContainerState {
   int64_t finished_ms = 0;
   std::vector<PortMapping> ports;  // as bound (host ports filled in)
   std::string error;               // why it could not start, or why it ended abnormally
+  // The unpacked layer chain the root filesystem overlays ("" before it is
+  // mounted): prune keeps it while the container is not exited, since the
+  // monitor does not hold the store open while the container runs.
+  std::string rootfs_chain;
 };
 
 std::string StatusName(ContainerStatus status);

@@ -370,6 +370,18 @@ Result<std::vector<ContainerRecord>> ListContainers(const std::string& store_roo
   return out;
 }
 
+Result<std::vector<std::string>> RootfsChainsInUse(const std::string& store_root) {
+  DISTILL_ASSIGN_OR_RETURN(ContainerStore cs, ContainerStore::Open(store_root));
+  DISTILL_ASSIGN_OR_RETURN(std::vector<ContainerRecord> records, cs.List());
+  std::vector<std::string> chains;
+  for (const ContainerRecord& r : records) {
+    if (r.state.status != ContainerStatus::kExited && !r.state.rootfs_chain.empty()) {
+      chains.push_back(r.state.rootfs_chain);
+    }
+  }
+  return chains;
+}
+
 Result<ContainerRecord> InspectContainer(const std::string& store_root,
                                          const std::string& name_or_id) {
   DISTILL_ASSIGN_OR_RETURN(ContainerStore cs, ContainerStore::Open(store_root));

@@ -60,6 +60,11 @@ Status RemoveContainer(const std::string& store_root, const std::string& name_or
 // whose monitor died are recorded as exited and their mounts cleaned first.
 Result<std::vector<ContainerRecord>> ListContainers(const std::string& store_root, bool all);
 
+// The layer chains under the root filesystems of containers that are not
+// exited: what `prune` must keep unpacked. Opens no Store (prune calls it
+// while it holds the GC lock exclusively) and cleans no mounts.
+Result<std::vector<std::string>> RootfsChainsInUse(const std::string& store_root);
+
 // Writes the container's log to `out_fd` / `err_fd` by stream: the last `tail`
 // lines (-1: all); with `follow`, keeps writing until the container exits.
 Status WriteLogs(const std::string& store_root, const std::string& name_or_id, int tail,

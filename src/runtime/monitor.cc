@@ -126,6 +126,15 @@ Result<int> RunMonitor(const std::string& store_root, const std::string& id,
   Result<std::unique_ptr<Prepared>> prepared = Prepare(store_root, c);
   if (!prepared.ok()) return fail(prepared.status().Prefixed("container " + c.name));
   std::unique_ptr<Prepared> p = std::move(*prepared);
+  // The store is let go of once the root filesystem is mounted: an open Store
+  // holds the GC lock shared, and `prune` must not wait for every detached
+  // container to end. What prune must then spare — the chain under the
+  // overlay — is in the state before the lock goes.
+  state.rootfs_chain = p->rootfs->parent().str();
+  Status recorded = containers.WriteState(id, state, ContainerStore::Durability::kAtomic);
+  if (!recorded.ok()) return fail(recorded);
+  p->snapshots.reset();
+  p->store.reset();
 
   state.ports = c.ports;
   Result<std::unique_ptr<PortProxy>> proxy = PortProxy::Bind(&state.ports);
