@@ -31,6 +31,7 @@ void Sha256::Reset() {
 }
 
 void Sha256::Update(const void* data, size_t len) {
+  if (len == 0) return;  // `data` may then be null (an empty view), not for memcpy
   const uint8_t* p = static_cast<const uint8_t*>(data);
   bytes_ += len;
   if (block_len_ > 0) {

@@ -38,6 +38,15 @@ TEST(Sha256Test, KnownVectors) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+TEST(Sha256Test, EmptyUpdatesWithoutDataChangeNothing) {
+  Sha256 h;
+  h.Update(nullptr, 0);
+  h.Update("ab");
+  h.Update(std::string_view());  // data() is null
+  h.Update("c");
+  EXPECT_EQ(h.FinishHex(), Sha256::HexOf("abc"));
+}
+
 TEST(Sha256Test, StreamingEqualsOneShotAndResets) {
   Sha256 h;
   h.Update("a");
