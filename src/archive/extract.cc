@@ -14,22 +14,11 @@
 
 #include "archive/tar_fs.h"
 #include "archive/whiteout.h"
+#include "util/file_system.h"
 #include "util/in_root.h"
 
 namespace distill::archive {
 namespace {
-
-std::vector<std::string> SplitComponents(std::string_view path) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > pos) out.emplace_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
-  return out;
-}
 
 class Extractor {
  public:
@@ -405,7 +394,7 @@ Result<std::string> CleanArchivePath(const std::string& path) {
     return Status::Invalid("absolute path '" + path + "' in a layer is not allowed");
   }
   std::vector<std::string> parts;
-  for (auto& comp : SplitComponents(path)) {
+  for (auto& comp : SplitPath(path)) {
     if (comp == ".") continue;
     if (comp == "..") {
       if (parts.empty()) {

@@ -11,23 +11,12 @@
 
 #include "context/glob.h"
 #include "dockerfile/clean_path.h"
+#include "util/file_system.h"
 
 namespace distill::context {
 namespace {
 
 constexpr int kMaxSymlinks = 40;  // the kernel's own limit
-
-std::vector<std::string> Split(std::string_view path) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > pos) out.emplace_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
-  return out;
-}
 
 // The cleaned tree-relative form of a path as written: "" for the root.
 std::string CleanRelative(std::string_view path) {
@@ -168,7 +157,7 @@ Result<std::vector<TreeEntry>> BuildContext::Walk(const std::string& dir) const 
 
 Result<std::string> BuildContext::Resolve(std::string_view path, bool follow_last) const {
   std::deque<std::string> todo;
-  for (auto& c : Split(CleanRelative(path))) todo.push_back(std::move(c));
+  for (auto& c : SplitPath(CleanRelative(path))) todo.push_back(std::move(c));
   std::vector<std::string> stack;
   int links = 0;
   while (!todo.empty()) {
@@ -203,7 +192,7 @@ Result<std::string> BuildContext::Resolve(std::string_view path, bool follow_las
       if (n < 0) return Status::FromErrno("readlink " + here + " in " + root_, errno);
       target.resize(static_cast<size_t>(n));
       if (!target.empty() && target[0] == '/') stack.clear();
-      auto parts = Split(target);
+      auto parts = SplitPath(target);
       todo.insert(todo.begin(), parts.begin(), parts.end());
       continue;
     }
@@ -239,7 +228,7 @@ Result<std::vector<SourceMatch>> BuildContext::Match(std::string_view source) co
   }
   // Expand component by component: (logical, real) pairs of directories.
   std::vector<std::pair<std::string, std::string>> current = {{"", ""}};
-  std::vector<std::string> comps = Split(clean);
+  std::vector<std::string> comps = SplitPath(clean);
   for (size_t i = 0; i < comps.size(); ++i) {
     bool last = i + 1 == comps.size();
     std::vector<std::pair<std::string, std::string>> next;

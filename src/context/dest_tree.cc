@@ -11,6 +11,7 @@
 
 #include "dockerfile/clean_path.h"
 #include "exec/in_root.h"
+#include "util/file_system.h"
 
 namespace distill::context {
 namespace {
@@ -27,18 +28,6 @@ int OpenInRootRaw(int root_fd, const std::string& path, int flags) {
   std::string rel = path.substr(std::min(path.find_first_not_of('/'), path.size()));
   if (rel.empty()) rel = ".";
   return static_cast<int>(syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how));
-}
-
-std::vector<std::string> Split(const std::string& path) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t slash = path.find('/', pos);
-    if (slash == std::string::npos) slash = path.size();
-    if (slash > pos) out.push_back(path.substr(pos, slash - pos));
-    pos = slash + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -93,7 +82,7 @@ Result<exec::UniqueFd> DestTree::MakeDirs(const std::string& path, const WriteMe
     int* d;
     ~DepthGuard() { --*d; }
   } guard{&depth_};
-  std::vector<std::string> parts = Split(path);
+  std::vector<std::string> parts = SplitPath(path);
   DISTILL_ASSIGN_OR_RETURN(exec::UniqueFd dir, OpenDir("/"));
   std::string so_far;
   for (size_t i = 0; i < parts.size(); ++i) {
