@@ -76,13 +76,7 @@ void RegisterBootstrapVerb(CLI::App& app, Context& ctx) {
               "  distill bootstrap debian:bookworm-slim\n"
               "  distill bootstrap python:3.11-slim -t mypython\n"
               "  distill bootstrap golang:1.19 --mirror http://deb.debian.org/debian");
-  verb->callback([&ctx, args] {
-    Status st = RunBootstrap(ctx, *args);
-    if (!st.ok()) {
-      std::cerr << "distill: " << st.message() << "\n";
-      ctx.exit_code = 1;
-    }
-  });
+  verb->callback([&ctx, args] { Report(RunBootstrap(ctx, *args), ctx); });
 }
 
 }  // namespace distill::cli

@@ -12,10 +12,10 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Context& ctx) {
   return store::Store::Open(root, DefaultFileSystem());
 }
 
-bool Report(const Status& st, Context& ctx) {
+bool Report(const Status& st, Context& ctx, int exit_code) {
   if (st.ok()) return true;
   std::cerr << "distill: " << st.message() << "\n";
-  ctx.exit_code = 1;
+  ctx.exit_code = exit_code;
   return false;
 }
 

@@ -12,18 +12,9 @@
 #include "distroless/builder.h"
 #include "distroless/flavour.h"
 #include "store/store.h"
-#include "store/store_root.h"
-#include "util/file_system.h"
 
 namespace distill::cli {
 namespace {
-
-bool ReportError(const Status& st, Context& ctx) {
-  if (st.ok()) return true;
-  std::cerr << "distill: " << st.message() << "\n";
-  ctx.exit_code = 1;
-  return false;
-}
 
 std::string HumanSize(uint64_t bytes) {
   std::ostringstream out;
@@ -64,27 +55,25 @@ void RegisterBuild(CLI::App* parent, Context& ctx) {
   verb->callback([&ctx, args] {
     distroless::BuildRequest request;
     auto flavour = distroless::ParseFlavour(args->flavour);
-    if (!ReportError(flavour.status(), ctx)) return;
+    if (!Report(flavour.status(), ctx)) return;
     request.flavour = *flavour;
     request.debian_release = args->debian;
     if (args->all_variants) {
       request.variants = distroless::AllVariants();
     } else {
       auto variant = distroless::ParseVariant(args->variant);
-      if (!ReportError(variant.status(), ctx)) return;
+      if (!Report(variant.status(), ctx)) return;
       request.variants = {*variant};
     }
     request.arch = args->arch;
     request.mirror = args->mirror;
     request.tags = args->tags;
-    auto root = store::DefaultStoreRoot(ctx.root);
-    if (!ReportError(root.status(), ctx)) return;
-    auto store = store::Store::Open(*root, DefaultFileSystem());
-    if (!ReportError(store.status(), ctx)) return;
+    auto store = OpenStore(ctx);
+    if (!Report(store.status(), ctx)) return;
     auto started = std::chrono::steady_clock::now();
     auto built = distroless::BuildDistroless(
         **store, request, [](const std::string& line) { std::cerr << line << "\n"; });
-    if (!ReportError(built.status(), ctx)) return;
+    if (!Report(built.status(), ctx)) return;
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     for (const auto& image : *built) {

@@ -56,11 +56,7 @@ void RegisterImageRecipeVerbs(CLI::App& app, Context& ctx) {
     options.progress = [](const std::string& line) { std::cerr << line << "\n"; };
     auto started = std::chrono::steady_clock::now();
     auto built = BuildRecipeFile(ctx, args->file, options);
-    if (!built.ok()) {
-      std::cerr << "distill: " << built.status().message() << "\n";
-      ctx.exit_code = 1;
-      return;
-    }
+    if (!Report(built.status(), ctx)) return;
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << built->manifest.str() << "  ";

@@ -18,7 +18,6 @@
 #include "runtime/lifecycle.h"
 #include "store/image_store.h"
 #include "store/store.h"
-#include "store/store_root.h"
 
 namespace distill::cli {
 
@@ -28,17 +27,12 @@ int64_t Now() {
   return static_cast<int64_t>(std::time(nullptr));
 }
 
-void Fail(Context& ctx, const Status& st) {
-  std::cerr << "distill: " << st.message() << "\n";
-  ctx.exit_code = 1;
-}
-
 // Runs `body` with an open store; reports a failure to open or a failed body.
 void WithStore(Context& ctx, const std::function<Status(store::Store&)>& body) {
   auto opened = OpenStore(ctx);
-  if (!opened.ok()) return Fail(ctx, opened.status());
+  if (!Report(opened.status(), ctx)) return;
   Status st = body(**opened);
-  if (!st.ok()) Fail(ctx, st);
+  Report(st, ctx);
 }
 
 void RegisterImages(CLI::App& app, Context& ctx) {
@@ -99,7 +93,7 @@ void RegisterTag(CLI::App& app, Context& ctx) {
 
 // Refuses to remove an image a container (running or not) was created from, as
 // Docker does without -f: the container's root file system is that image.
-Status CheckNoContainerUses(store::Store& store, const Context& ctx, const std::string& image) {
+Status CheckNoContainerUses(store::Store& store, const std::string& image) {
   auto digest = store::ResolveImage(store, image);
   if (!digest.ok()) return Status::Ok();  // RemoveImage reports the unknown image
   // Removing one of several tags only untags: the image itself stays.
@@ -109,9 +103,7 @@ Status CheckNoContainerUses(store::Store& store, const Context& ctx, const std::
   for (const auto& record : *tagged) tags += record.digest == *digest ? 1 : 0;
   const bool by_id = image.rfind("sha256:", 0) == 0 || digest->hex().rfind(image, 0) == 0;
   if (tags > 1 && !by_id) return Status::Ok();
-  auto root = store::DefaultStoreRoot(ctx.root);
-  if (!root.ok()) return root.status();
-  auto containers = runtime::ListContainers(*root, /*all=*/true);
+  auto containers = runtime::ListContainers(store.root(), /*all=*/true);
   if (!containers.ok()) return containers.status();
   for (const auto& c : *containers) {
     if (c.spec.image_digest == digest->str()) {
@@ -139,19 +131,19 @@ void RegisterRmi(CLI::App& app, Context& ctx) {
               "  distill rmi -f 0123456789ab");
   verb->callback([flags, &ctx] {
     auto opened = OpenStore(ctx);
-    if (!opened.ok()) return Fail(ctx, opened.status());
+    if (!Report(opened.status(), ctx)) return;
     // Every image is tried; each failure is reported and the exit status is 1.
     for (const auto& image : flags->images) {
       if (!flags->force) {
-        Status in_use = CheckNoContainerUses(**opened, ctx, image);
+        Status in_use = CheckNoContainerUses(**opened, image);
         if (!in_use.ok()) {
-          Fail(ctx, in_use);
+          Report(in_use, ctx);
           continue;
         }
       }
       auto lines = images::RemoveImage(**opened, image, flags->force);
       if (!lines.ok()) {
-        Fail(ctx, lines.status());
+        Report(lines.status(), ctx);
         continue;
       }
       for (const auto& line : *lines) std::cout << line << "\n";
@@ -179,7 +171,7 @@ void RegisterInspect(CLI::App& app, Context& ctx) {
               "  distill inspect --type manifest 0123456789ab");
   verb->callback([flags, &ctx] {
     auto opened = OpenStore(ctx);
-    if (!opened.ok()) return Fail(ctx, opened.status());
+    if (!Report(opened.status(), ctx)) return;
     store::Store& store = **opened;
     auto out = nlohmann::ordered_json::array();
     // As docker does: print what was found, report the rest, exit 1 if any failed.
@@ -195,7 +187,7 @@ void RegisterInspect(CLI::App& app, Context& ctx) {
         out.push_back(images::InspectImage(image, tags));
         return Status::Ok();
       }();
-      if (!st.ok()) Fail(ctx, st);
+      Report(st, ctx);
     }
     std::cout << out.dump(4) << "\n";
   });

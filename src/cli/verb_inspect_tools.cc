@@ -15,23 +15,11 @@
 #include "inspect/sbom.h"
 #include "store/image_store.h"
 #include "store/store.h"
-#include "store/store_root.h"
 #include "util/file_system.h"
 
 namespace distill::cli {
 
 namespace {
-
-Result<std::unique_ptr<store::Store>> OpenInspectStore(const Context& ctx) {
-  DISTILL_ASSIGN_OR_RETURN(std::string root, store::DefaultStoreRoot(ctx.root));
-  return store::Store::Open(root, DefaultFileSystem());
-}
-
-void Report(Context& ctx, const Status& st) {
-  if (st.ok()) return;
-  std::cerr << "distill: " << st.message() << "\n";
-  ctx.exit_code = 1;
-}
 
 void RegisterAnalyze(CLI::App& app, Context& ctx) {
   struct Flags {
@@ -55,9 +43,9 @@ void RegisterAnalyze(CLI::App& app, Context& ctx) {
               "  distill analyze myapp:latest --format json\n"
               "  distill analyze myapp:latest --fail-on shell,package-manager,root");
   verb->callback([flags, &ctx] {
-    Report(ctx, [&]() -> Status {
+    Status st = [&]() -> Status {
       DISTILL_ASSIGN_OR_RETURN(auto fail_on, inspect::ParseFailOn(flags->fail_on));
-      DISTILL_ASSIGN_OR_RETURN(auto store, OpenInspectStore(ctx));
+      DISTILL_ASSIGN_OR_RETURN(auto store, OpenStore(ctx));
       DISTILL_ASSIGN_OR_RETURN(auto report, inspect::AnalyzeImage(*store, flags->image));
       if (flags->format == "json") {
         // File names need not be UTF-8: replace what is not rather than fail.
@@ -79,7 +67,8 @@ void RegisterAnalyze(CLI::App& app, Context& ctx) {
         ctx.exit_code = 1;
       }
       return Status::Ok();
-    }());
+    }();
+    Report(st, ctx);
   });
 }
 
@@ -97,8 +86,8 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
   SetExamples(verb,
               "  distill diff myapp:1.0 myapp:1.1\n  distill diff debian:12 myapp --format json");
   verb->callback([flags, &ctx] {
-    Report(ctx, [&]() -> Status {
-      DISTILL_ASSIGN_OR_RETURN(auto store, OpenInspectStore(ctx));
+    Status st = [&]() -> Status {
+      DISTILL_ASSIGN_OR_RETURN(auto store, OpenStore(ctx));
       DISTILL_ASSIGN_OR_RETURN(auto diff, inspect::DiffImages(*store, flags->a, flags->b));
       if (flags->format == "json") {
         std::cout << inspect::DiffToJson(diff).dump(2) << "\n";
@@ -106,7 +95,8 @@ void RegisterDiff(CLI::App& app, Context& ctx) {
         std::cout << inspect::FormatDiffText(diff);
       }
       return Status::Ok();
-    }());
+    }();
+    Report(st, ctx);
   });
 }
 
@@ -125,8 +115,8 @@ void RegisterSbom(CLI::App& app, Context& ctx) {
               "  distill sbom myapp:latest\n"
               "  distill sbom myapp:latest --format cyclonedx-json -o bom.json");
   verb->callback([flags, &ctx] {
-    Report(ctx, [&]() -> Status {
-      DISTILL_ASSIGN_OR_RETURN(auto store, OpenInspectStore(ctx));
+    Status st = [&]() -> Status {
+      DISTILL_ASSIGN_OR_RETURN(auto store, OpenStore(ctx));
       DISTILL_ASSIGN_OR_RETURN(auto image, store::ReadImage(*store, flags->image));
       DISTILL_ASSIGN_OR_RETURN(auto packages, inspect::ImagePackages(*store, image, flags->image));
       inspect::SbomSubject subject{flags->image, image.manifest_digest.str()};
@@ -144,7 +134,8 @@ void RegisterSbom(CLI::App& app, Context& ctx) {
       out.close();
       if (!out) return Status::Io(flags->output + ": cannot write the SBOM");
       return Status::Ok();
-    }());
+    }();
+    Report(st, ctx);
   });
 }
 

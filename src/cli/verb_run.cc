@@ -22,9 +22,9 @@
 namespace distill::cli {
 namespace {
 
+// Report for `return Fail(...)` in the verbs' void callbacks.
 void Fail(Context& ctx, const Status& st, int code = 1) {
-  std::cerr << "distill: " << st.message() << "\n";
-  ctx.exit_code = code;
+  Report(st, ctx, code);
 }
 
 Result<std::string> Root(const Context& ctx) {

@@ -21,9 +21,9 @@ struct Context {
 // The store the global --root (or DISTILL_ROOT, or the default) names.
 Result<std::unique_ptr<store::Store>> OpenStore(const Context& ctx);
 
-// Prints "distill: MESSAGE" for a failed `st` and sets the exit code to 1;
-// returns whether `st` was ok.
-bool Report(const Status& st, Context& ctx);
+// Prints "distill: MESSAGE" for a failed `st` and sets the exit code
+// (1, or the verb's own, e.g. 125 for run); returns whether `st` was ok.
+bool Report(const Status& st, Context& ctx, int exit_code = 1);
 
 // Adds "Example:" lines to a verb's --help.
 void SetExamples(CLI::App* verb, const std::string& examples);
